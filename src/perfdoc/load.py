@@ -1,0 +1,348 @@
+"""Stage 1: read YAML files into plain data, remembering where every value was.
+
+Everything a user can get wrong while typing a file is caught here and turned
+into a located :class:`~perfdoc.problems.Problem`: encodings, characters XML
+forbids, syntax, duplicate keys and alias bombs.  Only safe YAML is read: the
+node graph is composed by PyYAML's safe composer and constructed here, so no
+tag can ever build a Python object.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from perfdoc.i18n import _
+from perfdoc.problems import Level, Problem
+
+# libyaml's composer is several times faster than the pure-Python one and keeps
+# character-based marks, which is what editors count in.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: A document never needs more expanded nodes than this.  The limit is checked
+#: on the composed graph before anything is expanded, so an alias bomb fails at
+#: once instead of eating memory.
+MAX_EXPANDED_NODES = 500_000
+
+# XML 1.0 forbids these code points; a .docx holding one is corrupt.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+Path_ = tuple[str | int, ...]
+
+
+class SourceInt(int):
+    """An ``int`` that remembers the text it was written as.
+
+    Codes such as ``unit_code: 912001`` are read by YAML as integers; keeping
+    the text lets the model treat them as the string the author typed.
+    """
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> SourceInt:  # noqa: D102
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A 1-based position in a file."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class YamlFile:
+    """One YAML file's data and the position of every key and value in it."""
+
+    path: Path
+    display: str
+    data: Any
+    key_locs: dict[Path_, Loc] = field(default_factory=dict)
+    value_locs: dict[Path_, Loc] = field(default_factory=dict)
+    encoding: str = "utf-8"
+
+    def locate(self, at: Path_, *, key: bool = False) -> Loc:
+        """Return the position of *at*, or of its nearest known ancestor.
+
+        With ``key=True`` a mapping member is located at its key, which is where
+        an editor should put the cursor for a misspelt or unwanted key.
+        """
+        probe = tuple(at)
+        while True:
+            table = (self.key_locs, self.value_locs) if key else (self.value_locs, self.key_locs)
+            for t in table:
+                if probe in t:
+                    return t[probe]
+            if not probe:
+                return Loc(1, 1)
+            probe = probe[:-1]
+
+    def problem(
+        self, at: Path_, message: str, *, rule: str, level: Level = Level.ERROR, key: bool = False
+    ) -> Problem:
+        """Build a problem located at *at* in this file."""
+        loc = self.locate(at, key=key)
+        return Problem(self.display, loc.line, loc.col, level, rule, message)
+
+
+class LoadFailed(Exception):
+    """Raised inside the loader to stop at the first fatal problem of a file."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _decode(raw: bytes, display: str) -> tuple[str, str, list[Problem]]:
+    """Decode *raw*: UTF-8 (BOM allowed), else GB18030 with an info."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)) or (
+        len(raw) >= 2 and b"\x00" in raw[:64]
+    ):
+        raise LoadFailed(
+            Problem(
+                display, 1, 1, Level.ERROR, "yaml",
+                _("the file is UTF-16 or UTF-32; save it as UTF-8 (in Notepad: "
+                  "Save As, Encoding: UTF-8)"),
+            )
+        )
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line, col = _byte_position(raw, utf8_error.start)
+        raise LoadFailed(
+            Problem(
+                display, line, col, Level.ERROR, "yaml",
+                _("the file is neither UTF-8 nor GB18030; save it as UTF-8"),
+            )
+        ) from None
+    info = Problem(
+        display, 1, 1, Level.INFO, "yaml",
+        _("the file is GB18030 (GBK), not UTF-8; it was read, but please convert it, "
+          "e.g. `iconv -f GB18030 -t UTF-8`, or in Notepad: Save As, Encoding: UTF-8"),
+    )
+    return text, "gb18030", [info]
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and byte column of *offset* in *raw*."""
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    return line, offset - (before.rfind(b"\n") + 1) + 1
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _illegal_characters(text: str, display: str) -> list[Problem]:
+    problems = []
+    for m in _XML_ILLEGAL.finditer(text):
+        line, col = _text_position(text, m.start())
+        problems.append(
+            Problem(
+                display, line, col, Level.ERROR, "yaml",
+                _("control character U+{code:04X} is not allowed in a document; "
+                  "delete it (it often comes from copying out of Word)").format(
+                    code=ord(m.group())
+                ),
+            )
+        )
+    return problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = exc.problem or exc.context or str(exc)
+    lines = text.splitlines()
+    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in bad_line[: max(col, 1)] or "\t" in bad_line[:1]:
+        message = _("a tab is used for indentation; YAML needs spaces")
+        col = bad_line.index("\t") + 1
+    else:
+        message = _("YAML syntax error: {problem}").format(problem=what)
+    return Problem(display, line, col, Level.ERROR, "yaml", message)
+
+
+def _check_expansion(root: yaml.Node, display: str) -> None:
+    """Refuse alias bombs and recursive aliases before expanding anything."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        ident = id(node)
+        if ident in sizes:
+            return sizes[ident]
+        if ident in active:
+            raise LoadFailed(
+                Problem(
+                    display, node.start_mark.line + 1, node.start_mark.column + 1,
+                    Level.ERROR, "yaml", _("an alias refers to itself (a recursive structure)"),
+                )
+            )
+        active.add(ident)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item)
+        active.discard(ident)
+        sizes[ident] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[ident]
+
+    if size(root) > MAX_EXPANDED_NODES:
+        raise LoadFailed(
+            Problem(
+                display, 1, 1, Level.ERROR, "yaml",
+                _("aliases expand to more than {limit} values; this looks like an "
+                  "alias bomb and was not read").format(limit=MAX_EXPANDED_NODES),
+            )
+        )
+
+
+class _Builder:
+    """Construct plain data from a composed node graph, recording positions."""
+
+    def __init__(self, yf: YamlFile) -> None:
+        self.yf = yf
+        self.constructor = yaml.SafeLoader("")
+        self.problems: list[Problem] = []
+
+    def loc(self, node: yaml.Node) -> Loc:
+        return Loc(node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, at: Path_) -> Any:
+        self.yf.value_locs.setdefault(at, self.loc(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, at: Path_) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        first_seen: dict[Any, Loc] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                raise LoadFailed(
+                    Problem(self.yf.display, *_astuple(self.loc(knode)), Level.ERROR, "yaml",
+                            _("a key must be plain text, not a list or mapping"))
+                )
+            key = self.scalar(knode)
+            if isinstance(key, SourceInt):
+                key = int(key)
+            try:
+                hash(key)
+            except TypeError:  # pragma: no cover - scalars are hashable
+                key = str(key)
+            if key in first_seen:
+                self.problems.append(
+                    Problem(
+                        self.yf.display, *_astuple(self.loc(knode)), Level.ERROR, "yaml",
+                        _("duplicate key '{key}' (first given on line {line})").format(
+                            key=key, line=first_seen[key].line
+                        ),
+                    )
+                )
+                continue
+            first_seen[key] = self.loc(knode)
+            child = (*at, key)
+            self.yf.key_locs[child] = self.loc(knode)
+            out[key] = self.build(vnode, child)
+        return out
+
+    def scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        text = node.value
+        if tag == "tag:yaml.org,2002:float":
+            # Money must be exact (CONVENTIONS §7): build the Decimal from the
+            # scalar's text, before a float can round it.
+            try:
+                value = Decimal(text.replace("_", ""))
+            except InvalidOperation:
+                return self.constructor.construct_yaml_float(node)  # .inf, .nan
+            return value
+        if tag == "tag:yaml.org,2002:int":
+            return SourceInt(self.constructor.construct_yaml_int(node), text)
+        if tag == "tag:yaml.org,2002:str":
+            if _XML_ILLEGAL.search(text):
+                raise LoadFailed(
+                    Problem(
+                        self.yf.display, *_astuple(self.loc(node)), Level.ERROR, "yaml",
+                        _("the text contains a control character XML forbids "
+                          "(U+{code:04X}); remove the escape").format(
+                            code=ord(_XML_ILLEGAL.search(text).group())  # type: ignore[union-attr]
+                        ),
+                    )
+                )
+            return text
+        if tag in (
+            "tag:yaml.org,2002:null",
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:timestamp",
+        ):
+            return self.constructor.construct_object(node, deep=True)
+        raise LoadFailed(
+            Problem(
+                self.yf.display, *_astuple(self.loc(node)), Level.ERROR, "yaml",
+                _("the tag {tag} is not allowed; write plain values").format(tag=tag),
+            )
+        )
+
+
+def _astuple(loc: Loc) -> tuple[int, int]:
+    return loc.line, loc.col
+
+
+def load_yaml(path: Path, display: str) -> tuple[YamlFile | None, list[Problem]]:
+    """Read one YAML file; return its data (or ``None``) and the problems found."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Problem(display, 1, 1, Level.ERROR, "io",
+                    _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
+        ]
+    problems: list[Problem] = []
+    try:
+        text, encoding, notes = _decode(raw, display)
+        problems.extend(notes)
+        illegal = _illegal_characters(text, display)
+        if illegal:
+            return None, problems + illegal
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            return None, [*problems, _syntax_problem(exc, text, display)]
+        except yaml.YAMLError as exc:
+            return None, [*problems, Problem(display, 1, 1, Level.ERROR, "yaml", str(exc))]
+        yf = YamlFile(path=path, display=display, data=None, encoding=encoding)
+        if root is None:
+            return yf, problems
+        _check_expansion(root, display)
+        builder = _Builder(yf)
+        yf.data = builder.build(root, ())
+        problems.extend(builder.problems)
+        if builder.problems:
+            return None, problems
+        return yf, problems
+    except LoadFailed as failed:
+        return None, [*problems, failed.problem]

@@ -1,0 +1,186 @@
+"""The document model: one pydantic model per file shape.
+
+Keys are English snake_case; every field carries its Chinese name as the JSON
+Schema ``title`` and a short Chinese ``description``, which VS Code shows while
+people type and which problem messages use to name a field both ways.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from perfdoc.load import SourceInt
+from perfdoc.values import ParsedValue, parse_value
+
+
+def _as_written(value: Any) -> Any:
+    """Turn a number YAML read from plain text back into the text the author typed.
+
+    ``unit_code: 912001`` or ``value: 100`` are natural to type without quotes;
+    they are text in the document, so the model takes the original spelling.
+    """
+    if isinstance(value, SourceInt):
+        return value.text
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_written), Field(min_length=1)]
+OptionalText = Annotated[str, BeforeValidator(_as_written)]
+Money = Annotated[Decimal, Field(allow_inf_nan=False, ge=0)]
+Percent = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are errors (with a did-you-mean), never silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- document.yaml
+
+
+class Cover(_Strict):
+    """封面."""
+
+    title: Text = Field(
+        "部门预算绩效文本", title="标题", description="封面标题，印为“<年度>年<标题>”"
+    )
+    draft_marker: str | None = Field(
+        "（草案）", title="草案标记", description="标题下的标记，如“（草案）”；留空则不印"
+    )
+    compiled_by: Text = Field(title="编制单位行", description="如“××人民政府编制”")
+    reviewed_by: Text | None = Field(None, title="审核单位行", description="如“××县财政局审核”")
+
+
+class RuleSetting(_Strict):
+    """一条检查规则的设置."""
+
+    enabled: bool = Field(True, title="启用", description="false 关闭该规则")
+    level: Literal["error", "warning", "info"] | None = Field(
+        None, title="级别", description="覆盖规则的默认级别"
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict, title="选项", description="规则自己的选项，见 README 的规则表"
+    )
+
+
+class Settings(_Strict):
+    """生成设置."""
+
+    template: str | None = Field(
+        None, title="模板", description="自定义 .docx 模板路径，相对于文档文件夹"
+    )
+    decimals: int = Field(2, ge=0, le=6, title="金额小数位", description="金额显示的小数位数")
+    profile: str = Field(
+        "default", title="指标体系", description="指标词表：default（经典）或 101（财预〔2021〕101号）"
+    )
+    checks: dict[str, RuleSetting | bool] = Field(
+        default_factory=dict, title="检查规则", description="按规则编号设置：false 关闭，或给出级别和选项"
+    )
+    date: datetime.date | None = Field(
+        None, title="文档日期", description="写入 .docx 属性的日期；不填则用 SOURCE_DATE_EPOCH 或 1月1日"
+    )
+
+
+class DocumentFile(_Strict):
+    """document.yaml：封面、单位、年度、设置与总体绩效目标."""
+
+    unit: Text = Field(title="单位名称", description="编制单位全称，印在封面和文件名中")
+    year: int = Field(ge=1900, le=2200, title="年度", description="预算年度，如 2024")
+    cover: Cover = Field(title="封面", description="封面上的各行文字")
+    settings: Settings = Field(default_factory=Settings, title="设置", description="模板、检查等设置")
+    overall_goal: Text = Field(title="总体绩效目标", description="第一部分“一、总体绩效目标”的正文")
+
+
+# --------------------------------------------------------------------------- goals.yaml
+
+
+class ItemizedGoal(_Strict):
+    """分项绩效目标的一项."""
+
+    title: Text = Field(title="标题", description="如“贯彻执行上级的各项方针政策”；编号自动生成")
+    goal: Text = Field(title="绩效目标", description="“绩效目标：”后的文字")
+    indicators: Text = Field(title="绩效指标", description="“绩效指标：”后的文字")
+
+
+class Measure(_Strict):
+    """工作保障措施的一条."""
+
+    lead: Text = Field(title="要点句", description="加粗的首句，如“加强组织领导，完善绩效制度。”")
+    body: Text = Field(title="正文", description="要点句之后的文字")
+
+
+class GoalsFile(_Strict):
+    """goals.yaml：分项绩效目标与工作保障措施."""
+
+    itemized_goals: list[ItemizedGoal] = Field(
+        min_length=1, title="分项绩效目标", description="第一部分“二、分项绩效目标”的各项"
+    )
+    measures: list[Measure] = Field(
+        min_length=1, title="工作保障措施", description="第一部分“三、工作保障措施”的各条"
+    )
+
+
+# --------------------------------------------------------------------------- projects/*.yaml
+
+
+class Budget(_Strict):
+    """预算规模."""
+
+    total: Money = Field(title="预算数", description="项目预算总额，单位见金额单位")
+    fiscal: Money | None = Field(None, title="其中：财政资金", description="预算数中的财政资金")
+    other: Money | None = Field(None, title="其他资金", description="预算数中的其他资金，可留空")
+
+
+class FundingPlan(_Strict):
+    """资金支出计划（%），各时点的累计支出比例."""
+
+    mar: Percent = Field(title="3月底", description="3月底累计支出百分比，0–100 的数字")
+    jun: Percent = Field(title="6月底", description="6月底累计支出百分比，0–100 的数字")
+    oct: Percent = Field(title="10月底", description="10月底累计支出百分比，0–100 的数字")
+    dec: Percent = Field(title="12月底", description="12月底累计支出百分比，应为 100")
+
+
+class Indicator(_Strict):
+    """绩效指标表的一行."""
+
+    level1: Text = Field(title="一级指标", description="如 产出指标、效益指标、满意度指标")
+    level2: Text = Field(title="二级指标", description="如 数量指标、质量指标、时效指标、成本指标")
+    name: Text = Field(title="三级指标", description="指标名称，同一项目内不应重复")
+    description: OptionalText = Field("", title="绩效指标描述", description="指标的含义")
+    value: Text = Field(title="指标值", description="如 ≥95%、>15 次、≤7 工作日、有效提升")
+    basis: OptionalText = Field("", title="指标值确定依据", description="如 计划标准、历史标准、调查问卷")
+
+    @cached_property
+    def parsed(self) -> ParsedValue | None:
+        """The value as operator, number and unit; ``None`` when qualitative."""
+        return parse_value(self.value)
+
+
+class ProjectFile(_Strict):
+    """projects/NN-*.yaml：一个预算项目的绩效目标表."""
+
+    unit_code: Text = Field(title="单位编码", description="表上方的单位编码，如 912001")
+    unit_name: Text = Field(title="单位名称", description="表上方的单位名称，如 ××人民政府本级")
+    money_unit: Text = Field("万元", title="金额单位", description="表上方“单位：”后的文字")
+    code: Text = Field(title="项目编码", description="如 13082123P00007010010J")
+    name: Text = Field(title="项目名称", description="表题为“N.<项目名称>绩效目标表”")
+    budget: Budget = Field(title="预算规模", description="预算数、财政资金、其他资金")
+    use_of_funds: Text | None = Field(None, title="资金用途", description="可省略")
+    funding_plan: FundingPlan = Field(title="资金支出计划", description="3/6/10/12 月底累计百分比")
+    goals: list[Text] = Field(min_length=1, title="绩效目标", description="各行绩效目标；编号自动生成")
+    indicators: list[Indicator] = Field(min_length=1, title="绩效指标", description="指标表的各行")
+
+
+#: The file shapes, by the name of the JSON Schema written for each.
+FILE_MODELS: dict[str, type[_Strict]] = {
+    "document": DocumentFile,
+    "goals": GoalsFile,
+    "project": ProjectFile,
+}

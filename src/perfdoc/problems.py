@@ -1,0 +1,93 @@
+"""One located problem type and one printer, shared by every stage.
+
+A ``Problem`` is what a user can fix: a schema error, a rule finding, a file
+that cannot be read.  Lines and columns are 1-based; the conversion from the
+parser's 0-based marks happens once, in ``load``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Level(str, Enum):
+    """How serious a problem is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=False)
+class Problem:
+    """A located problem: ``path:line:col: [level] message (rule)``."""
+
+    path: str
+    line: int
+    col: int
+    level: Level
+    rule: str
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Sort by file, then position, so output is stable and readable."""
+        return (self.path, self.line, self.col, self.rule, self.message)
+
+
+def display_path(path: Path | str) -> str:
+    """Show *path* relative to the working directory when it lies below it."""
+    p = Path(path)
+    try:
+        rel = os.path.relpath(p.absolute(), Path.cwd())
+    except ValueError:  # another drive on Windows
+        return str(p)
+    return str(p) if rel.startswith("..") else rel
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Return *problems* sorted by file and line, duplicates removed."""
+    return sorted(set(problems), key=Problem.sort_key)
+
+
+def has_failures(problems: Iterable[Problem], *, strict: bool = False) -> bool:
+    """Say whether *problems* fail a run: errors always, warnings under ``--strict``."""
+    failing = {Level.ERROR, Level.WARNING} if strict else {Level.ERROR}
+    return any(p.level in failing for p in problems)
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    # GitHub's workflow-command syntax needs %, CR and LF escaped, and in
+    # properties also ':' and ','.
+    out = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        out = out.replace(":", "%3A").replace(",", "%2C")
+    return out
+
+
+_GITHUB_LEVEL = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+
+
+def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
+    """Render *problems* as ``text``, ``json`` or ``github`` output."""
+    items = sort_problems(problems)
+    if fmt == "json":
+        rows = [{**asdict(p), "level": p.level.value} for p in items]
+        ordered = [
+            {k: r[k] for k in ("path", "line", "col", "level", "rule", "message")} for r in rows
+        ]
+        return json.dumps(ordered, ensure_ascii=False, indent=2)
+    if fmt == "github":
+        return "\n".join(
+            f"::{_GITHUB_LEVEL[p.level]} file={_github_escape(p.path, prop=True)},"
+            f"line={p.line},col={p.col},title={_github_escape(p.rule, prop=True)}::"
+            f"{_github_escape(p.message)}"
+            for p in items
+        )
+    return "\n".join(
+        f"{p.path}:{p.line}:{p.col}: [{p.level.value}] {p.message} ({p.rule})" for p in items
+    )

@@ -1,0 +1,295 @@
+"""Stage 2: validate loaded files against the pydantic models.
+
+Pydantic's errors are turned into located problems that name the field both
+ways, in Chinese and as a dotted path, e.g. ``预算数 (budget.total)``; a
+misspelt key gets a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from perfdoc.i18n import _
+from perfdoc.load import YamlFile, load_yaml
+from perfdoc.model import DocumentFile, GoalsFile, ProjectFile
+from perfdoc.problems import Level, Problem, display_path
+
+M = TypeVar("M", bound=BaseModel)
+
+DOCUMENT_FILE = "document.yaml"
+GOALS_FILE = "goals.yaml"
+PROJECTS_DIR = "projects"
+
+
+@dataclass
+class Project:
+    """One project table with the file it came from."""
+
+    source: YamlFile
+    model: ProjectFile
+
+    @property
+    def stem(self) -> str:
+        """The file name without extension, e.g. ``01-zhucun``."""
+        return self.source.path.stem
+
+
+@dataclass
+class Document:
+    """A validated document folder."""
+
+    folder: Path
+    meta: DocumentFile
+    goals: GoalsFile
+    projects: list[Project]
+    sources: dict[str, YamlFile] = field(default_factory=dict)
+
+    @property
+    def input_files(self) -> list[Path]:
+        """Every file the document was read from, in a stable order."""
+        return sorted(yf.path for yf in self.sources.values())
+
+
+# --------------------------------------------------------------------------- model walking
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Return the models an annotation can hold: ``list[X]``, ``X | None``, ``dict[str, X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found
+
+
+def _field_info(
+    model: type[BaseModel], loc: Sequence[str | int]
+) -> tuple[type[BaseModel] | None, str | None]:
+    """Walk *loc* through *model*; return the model holding the last key and that key's title."""
+    current: type[BaseModel] | None = model
+    title: str | None = None
+    parts = list(loc)
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if isinstance(part, int):
+            i += 1
+            continue
+        if current is None:
+            return None, None
+        info = current.model_fields.get(part)
+        if info is None:
+            return (current if i == len(parts) - 1 else None), None
+        title = info.title
+        if i == len(parts) - 1:
+            return current, title
+        if typing.get_origin(info.annotation) is dict:
+            i += 1  # the next part is a dict key such as a rule id, not a field
+        inner = _models_in(info.annotation)
+        current = inner[0] if inner else None
+        i += 1
+    return current, title
+
+
+def dotted(loc: Sequence[str | int]) -> str:
+    """Format a location as ``indicators[3].value``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _clean_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop the union-member tags pydantic puts into a location."""
+    out: list[str | int] = []
+    current = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+            out.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            out.append(part)
+        elif last:
+            out.append(part)
+        # otherwise: a tag such as 'RuleSetting' or 'bool'; skip it
+    return tuple(out)
+
+
+def _suggest(key: str, model: type[BaseModel] | None) -> str:
+    if model is None:
+        return ""
+    names = list(model.model_fields)
+    titles = {info.title: name for name, info in model.model_fields.items() if info.title}
+    if key in titles:
+        return titles[key]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    close = difflib.get_close_matches(key, list(titles), n=1, cutoff=0.5)
+    return titles[close[0]] if close else ""
+
+
+def _field_label(model: type[BaseModel], loc: Sequence[str | int]) -> str:
+    _, title = _field_info(model, loc)
+    path = dotted(loc)
+    return f"{title} ({path})" if title else path
+
+
+def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> str:
+    kind = err["type"]
+    label = _field_label(model, loc)
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    if kind == "missing":
+        return _("missing required field {field}").format(field=label)
+    if kind == "extra_forbidden":
+        holder, _title = _field_info(model, loc[:-1]) if len(loc) > 1 else (model, None)
+        if len(loc) == 1:
+            holder = model
+        key = str(loc[-1])
+        hint = _suggest(key, holder)
+        msg = _("unknown key '{key}'").format(key=key)
+        if hint:
+            msg += _("; did you mean '{suggestion}'?").format(suggestion=hint)
+        return msg
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
+        if isinstance(given, str) and given.strip().endswith(("%", "％")):
+            return _("{field} must be a number from 0 to 100 without %, e.g. 25, not {given}").format(
+                field=label, given=given
+            )
+        if isinstance(given, str) and any(u in given for u in ("万", "元")):
+            return _(
+                "{field} must be a plain number; the unit comes from money_unit "
+                "(write 6.19, not {given})"
+            ).format(field=label, given=given)
+        return _("{field} must be a number, not {given!r}").format(field=label, given=given)
+    if kind in ("string_type",):
+        return _("{field} must be text").format(field=label)
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("{field} must be a whole number").format(field=label)
+    if kind in ("bool_type", "bool_parsing"):
+        return _("{field} must be true or false").format(field=label)
+    if kind in ("list_type",):
+        return _("{field} must be a list (each item on a line starting with '- ')").format(
+            field=label
+        )
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if not loc:
+            return _("the file must be a mapping of keys to values, not {kind}").format(
+                kind=type(given).__name__
+            )
+        return _("{field} must be a mapping (indented 'key: value' lines)").format(field=label)
+    if kind in ("too_short", "string_too_short"):
+        return _("{field} must not be empty").format(field=label)
+    if kind in ("greater_than_equal",):
+        return _("{field} must be at least {limit}").format(field=label, limit=ctx.get("ge"))
+    if kind in ("less_than_equal",):
+        return _("{field} must be at most {limit}").format(field=label, limit=ctx.get("le"))
+    if kind in ("literal_error",):
+        return _("{field} must be one of {expected}").format(
+            field=label, expected=ctx.get("expected")
+        )
+    if kind in ("finite_number",):
+        return _("{field} must be a finite number").format(field=label)
+    if kind.startswith("date"):
+        return _("{field} must be a date such as 2024-01-01").format(field=label)
+    return f"{label}: {err['msg']}"
+
+
+def validate_file(yf: YamlFile, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Validate one loaded file against *model*; return the instance or the problems."""
+    if yf.data is None:
+        return None, [
+            Problem(yf.display, 1, 1, Level.ERROR, "schema",
+                    _("the file is empty; it must hold {what}").format(what=model.__doc__ or ""))
+        ]
+    try:
+        return model.model_validate(yf.data), []
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        seen: set[tuple[str | int, ...]] = set()
+        for err in exc.errors():
+            loc = _clean_loc(yf.data, tuple(err["loc"]))
+            if loc in seen:
+                continue  # one message per place: unions report once per member
+            seen.add(loc)
+            at_key = err["type"] in ("extra_forbidden",)
+            problems.append(
+                yf.problem(loc, _message(model, err, loc), rule="schema", key=at_key)
+            )
+        return None, problems
+
+
+# --------------------------------------------------------------------------- whole documents
+
+
+def _load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
+    yf, problems = load_yaml(path, display_path(path))
+    if yf is None:
+        return None, None, problems
+    instance, more = validate_file(yf, model)
+    return yf, instance, problems + more
+
+
+def project_files(folder: Path) -> list[Path]:
+    """Return the project files in table order: the file-name order."""
+    pdir = folder / PROJECTS_DIR
+    if not pdir.is_dir():
+        return []
+    return sorted(
+        (p for p in pdir.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+
+
+def load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
+    """Load and validate a whole document folder, collecting every problem."""
+    problems: list[Problem] = []
+    sources: dict[str, YamlFile] = {}
+
+    meta_yf, meta, found = _load(folder / DOCUMENT_FILE, DocumentFile)
+    problems += found
+    goals_path = folder / GOALS_FILE
+    goals: GoalsFile | None = None
+    if goals_path.exists():
+        goals_yf, goals, found = _load(goals_path, GoalsFile)
+        problems += found
+        if goals_yf:
+            sources[GOALS_FILE] = goals_yf
+    else:
+        problems.append(
+            Problem(display_path(goals_path), 1, 1, Level.ERROR, "io",
+                    _("goals.yaml is missing: every document needs its itemized goals "
+                      "and work-guarantee measures"))
+        )
+    if meta_yf:
+        sources[DOCUMENT_FILE] = meta_yf
+
+    projects: list[Project] = []
+    paths = project_files(folder)
+    if not paths:
+        problems.append(
+            Problem(display_path(folder / PROJECTS_DIR), 1, 1, Level.ERROR, "io",
+                    _("no project files: add at least one projects/NN-name.yaml"))
+        )
+    for path in paths:
+        yf, model, found = _load(path, ProjectFile)
+        problems += found
+        if yf is not None:
+            sources[f"{PROJECTS_DIR}/{path.name}"] = yf
+        if yf is not None and model is not None:
+            projects.append(Project(yf, model))
+
+    if meta is None or goals is None or any(p.level is Level.ERROR for p in problems):
+        return None, problems
+    return Document(folder, meta, goals, projects, sources), problems

@@ -1,0 +1,129 @@
+"""Find documents and workspaces, read ``perfdoc.toml``, and enforce the path rules.
+
+A folder holding ``document.yaml`` is a document; a folder holding document
+folders at any depth is a workspace (CONVENTIONS §1).  Files inside a document
+may refer only to paths inside that document or inside the workspace root that
+holds a ``perfdoc.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from perfdoc.i18n import _
+from perfdoc.model import RuleSetting
+from perfdoc.problems import Level, Problem, display_path
+from perfdoc.validate import DOCUMENT_FILE
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILE = "perfdoc.toml"
+# Folders never searched for documents: outputs, VCS data, virtualenvs.
+_SKIP_DIRS = {"build", ".git", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+class ConverterConfig(BaseModel):
+    """[converter] in perfdoc.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+    timeout: float = Field(120, gt=0, title="转换超时（秒）")
+    restart_after: int = Field(200, ge=1, title="转换多少次后重启 LibreOffice")
+    jobs: int | None = Field(None, ge=1, title="并行转换进程数")
+
+
+class WorkspaceConfig(BaseModel):
+    """perfdoc.toml: settings shared by every document in a workspace."""
+
+    model_config = ConfigDict(extra="forbid")
+    template: str | None = Field(None, title="共用模板")
+    profile: str | None = Field(None, title="指标体系")
+    checks: dict[str, RuleSetting | bool] = Field(default_factory=dict, title="检查规则")
+    converter: ConverterConfig = Field(default_factory=ConverterConfig, title="转换设置")
+
+
+@dataclass
+class Workspace:
+    """The workspace a document belongs to; ``root`` is ``None`` without a perfdoc.toml."""
+
+    root: Path | None
+    config: WorkspaceConfig = field(default_factory=WorkspaceConfig)
+
+
+def find_documents(path: Path) -> list[Path]:
+    """Return the document folders at or below *path*, in name order."""
+    if (path / DOCUMENT_FILE).is_file():
+        return [path]
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        if DOCUMENT_FILE in filenames:
+            found.append(Path(dirpath))
+            dirnames[:] = []  # a document's own subfolders are not documents
+    return found
+
+
+def _toml_problem(path: Path, exc: Exception) -> Problem:
+    m = re.search(r"line (\d+), column (\d+)", str(exc))
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+    return Problem(display_path(path), line, col, Level.ERROR, "schema",
+                   _("perfdoc.toml is not valid TOML: {reason}").format(reason=exc))
+
+
+def find_workspace(start: Path) -> tuple[Workspace, list[Problem]]:
+    """Return the workspace of the nearest ``perfdoc.toml`` at or above *start*."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        cfg = folder / CONFIG_FILE
+        if cfg.is_file():
+            try:
+                data: dict[str, Any] = tomllib.loads(cfg.read_text(encoding="utf-8"))
+                return Workspace(folder, WorkspaceConfig.model_validate(data)), []
+            except tomllib.TOMLDecodeError as exc:
+                return Workspace(folder), [_toml_problem(cfg, exc)]
+            except ValidationError as exc:
+                return Workspace(folder), [
+                    Problem(display_path(cfg), 1, 1, Level.ERROR, "schema",
+                            f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+                    for e in exc.errors()
+                ]
+            except (OSError, UnicodeDecodeError) as exc:
+                return Workspace(folder), [
+                    Problem(display_path(cfg), 1, 1, Level.ERROR, "io", str(exc))
+                ]
+    return Workspace(None), []
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Say whether *path*, with symlinks resolved, lies inside *root*."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def resolve_document_path(
+    written: str, *, document: Path, workspace: Workspace
+) -> Path | None:
+    """Resolve a path written inside a document; ``None`` when it escapes the allowed folders.
+
+    Symlinks are resolved first, so a link pointing out of the folder is refused
+    just like ``../`` or an absolute path.
+    """
+    candidate = Path(written)
+    if candidate.is_absolute():
+        return None
+    bases = [document] + ([workspace.root] if workspace.root else [])
+    target = document / candidate
+    if any(is_inside(target, base) for base in bases):
+        return target.resolve()
+    return None
