@@ -1,0 +1,186 @@
+"""Stage 5: render the .docx from a docxtpl template, deterministically.
+
+Custom templates are untrusted: they render in Jinja's sandbox with
+``StrictUndefined`` and autoescape, so a value can never inject XML or template
+code.  The saved package is re-zipped with fixed timestamps and core
+properties, so the same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from perfdoc.errors import DocumentError
+from perfdoc.i18n import _
+from perfdoc.problems import Level, Problem, display_path
+
+DEFAULT_TEMPLATE = "default/template.docx"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+# ``{% vmerge expr %}`` in a cell: perfdoc's own tag, handled like docxtpl's
+# ``{% colspan %}``.  docxtpl's ``{% vm %}`` merges whole loops, but 一级/二级
+# cells must merge over runs of equal values computed by ``context``.
+_CELL_WITH_VMERGE = re.compile(
+    r"<w:tc[ >](?:(?!<w:tc[ >]).)*?{%\s*vmerge\s+[^%]*?%}.*?</w:tc>", re.DOTALL
+)
+_VMERGE_TAG = re.compile(r"{%\s*vmerge\s+([^%]*?)\s*%}")
+
+
+class _Template(DocxTemplate):  # type: ignore[misc]
+    """docxtpl with perfdoc's ``{% vmerge %}`` cell tag."""
+
+    def patch_xml(self, src_xml: str) -> str:  # noqa: D102 - docxtpl hook
+        xml: str = super().patch_xml(src_xml)
+
+        def move_into_tcpr(m: re.Match[str]) -> str:
+            cell = m.group(0)
+            expr = _VMERGE_TAG.search(cell)
+            assert expr is not None
+            cell = _VMERGE_TAG.sub("", cell, count=1)
+            cell = re.sub(r"<w:vMerge[^>]*/>", "", cell)
+            merge = f'<w:vMerge w:val="{{{{ {expr.group(1)} }}}}"/>'
+            # vMerge must come before vAlign in w:tcPr.
+            if "<w:vAlign" in cell:
+                return cell.replace("<w:vAlign", merge + "<w:vAlign", 1)
+            return cell.replace("</w:tcPr>", merge + "</w:tcPr>", 1)
+
+        return _CELL_WITH_VMERGE.sub(move_into_tcpr, xml)
+
+
+def default_template_bytes() -> bytes:
+    """Return the shipped default template."""
+    return (files("perfdoc") / "templates" / DEFAULT_TEMPLATE).read_bytes()
+
+
+def default_template_path() -> Path:
+    """Return a filesystem path of the shipped default template (it may be temporary)."""
+    with as_file(files("perfdoc") / "templates" / DEFAULT_TEMPLATE) as p:
+        return Path(p)
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def document_date(settings_date: datetime.date | None, year: int) -> datetime.datetime:
+    """Pick the timestamp recorded in the .docx: the document's, SOURCE_DATE_EPOCH, or 1 Jan."""
+    if settings_date is not None:
+        return datetime.datetime(settings_date.year, settings_date.month, settings_date.day)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).replace(
+            tzinfo=None
+        )
+    return datetime.datetime(year, 1, 1)
+
+
+def _core_xml(title: str, author: str, when: datetime.datetime) -> bytes:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(author)}</dc:creator>"
+        f"<cp:lastModifiedBy>{escape(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode()
+
+
+_UPDATE_FIELDS = b'<w:updateFields w:val="true"/>'
+
+
+def _settings_xml(xml: bytes, *, update_fields: bool) -> bytes:
+    """Ask Word to refresh the TOC on open only when perfdoc could not fill its numbers."""
+    xml = xml.replace(_UPDATE_FIELDS, b"")
+    if update_fields:
+        xml = re.sub(rb"(<w:settings[^>]*>)", rb"\1" + _UPDATE_FIELDS, xml, count=1)
+    return xml
+
+
+def repack(
+    docx: bytes, *, title: str, author: str, when: datetime.datetime, update_fields: bool
+) -> bytes:
+    """Re-zip *docx* so identical input gives identical bytes.
+
+    python-docx stamps the wall clock into zip entries; fixed timestamps, the
+    package's own entry order and our own core properties remove every source
+    of variation.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        names = src.namelist()
+        # [Content_Types].xml first, as Office writes it; the rest sorted.
+        ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+        for name in ordered:
+            data = src.read(name)
+            if name == "docProps/core.xml":
+                data = _core_xml(title, author, when)
+            elif name == "word/settings.xml":
+                data = _settings_xml(data, update_fields=update_fields)
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def render_docx(
+    template: Path | bytes,
+    context: Mapping[str, Any],
+    *,
+    template_display: str,
+    title: str,
+    author: str,
+    when: datetime.datetime,
+    toc_filled: bool,
+) -> bytes:
+    """Render *context* into *template* and return the .docx bytes."""
+    source = io.BytesIO(template) if isinstance(template, bytes) else template
+    try:
+        tpl = _Template(source)
+        tpl.render(dict(context), jinja_env=_environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise _template_error(template_display, _("unknown variable: {what}").format(
+            what=exc.message)) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise _template_error(template_display, _("unsafe template code refused: {what}").format(
+            what=exc)) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise _template_error(template_display, _("template syntax error: {what}").format(
+            what=exc.message)) from None
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise _template_error(template_display, _("not a usable .docx template: {what}").format(
+            what=exc)) from None
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return repack(buffer.getvalue(), title=title, author=author, when=when,
+                  update_fields=not toc_filled)
+
+
+def _template_error(display: str, message: str) -> DocumentError:
+    problem = Problem(display, 1, 1, Level.ERROR, "template", message)
+    return DocumentError([problem])
+
+
+def template_display(path: Path | None) -> str:
+    """Name a template in messages."""
+    return display_path(path) if path else "<default template>"
