@@ -79,6 +79,40 @@ def validate(dirs: tuple[str, ...], fmt: str) -> int:
 
 
 @cli.command()
+@click.argument("dirs", nargs=-1)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
+@click.option("--enable", multiple=True, help="Enable a rule for this run.")
+@click.option("--disable", multiple=True, help="Disable a rule for this run.")
+def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...],
+          disable: tuple[str, ...]) -> int:
+    """Check documents against the schema and the domain rules."""
+    from perfdoc.check import CheckOptions, check_document
+    from perfdoc.workspace import find_workspace
+
+    folders, problems = _document_folders(dirs)
+    opts = CheckOptions(enable=enable, disable=disable)
+    for folder in folders:
+        ws, found = find_workspace(folder)
+        problems += found
+        doc, found = load_document(folder)
+        problems += found
+        if doc is not None:
+            problems += check_document(doc, ws, opts)
+    _emit(problems, fmt)
+    failed = has_failures(problems, strict=strict)
+    if fmt == "text":
+        counts = {lvl: sum(1 for p in problems if p.level is lvl) for lvl in Level}
+        click.echo(
+            _("{errors} error(s), {warnings} warning(s), {infos} info(s) in {n} document(s)").format(
+                errors=counts[Level.ERROR], warnings=counts[Level.WARNING],
+                infos=counts[Level.INFO], n=len(folders)),
+            err=True,
+        )
+    return 1 if failed else 0
+
+
+@cli.command()
 @click.option("-o", "--output", "outdir", default="schemas", show_default=True,
               help="Folder to write the JSON Schemas into.")
 def schema(outdir: str) -> int:
@@ -88,6 +122,91 @@ def schema(outdir: str) -> int:
     for path in write_schemas(Path(outdir)):
         click.echo(display_path(path))
     return 0
+
+
+def _jobs_default() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@cli.command()
+@click.argument("dirs", nargs=-1)
+@click.option("-o", "--output", "outdir", default=None,
+              help="Write every document's outputs flat into OUTDIR (default: DIR/build/).")
+@click.option("--format", "fmt", type=click.Choice(["all", "docx", "pdf"]), default="all",
+              show_default=True, help="What to write; docx never needs LibreOffice.")
+@click.option("--template", "template", default=None, help="A .docx template to use instead.")
+@click.option("--fonts", "fonts", default=None,
+              help="A folder of real font files (e.g. the Windows fonts) for exact output.")
+@click.option("--skip-rules", is_flag=True, help="Build even when `check` finds errors.")
+@click.option("--force", is_flag=True, help="Rebuild even unchanged documents.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 and list stale outputs.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel converters (default: one per core).")
+@click.option("--converter", default=None, metavar="HOST:PORT",
+              help="Use a running unoserver instead of starting one.")
+@click.option("--pdfa", is_flag=True, help="Write PDF/A-2b.")
+@click.option("--enable", multiple=True, help="Enable a rule for this run.")
+@click.option("--disable", multiple=True, help="Disable a rule for this run.")
+def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | None,
+          fonts: str | None, skip_rules: bool, force: bool, check_only: bool, jobs: int | None,
+          converter: str | None, pdfa: bool, enable: tuple[str, ...],
+          disable: tuple[str, ...]) -> int:
+    """Compile documents into the Word draft and PDF."""
+    from perfdoc.build import BuildOptions, build_all
+    from perfdoc.check import CheckOptions
+    from perfdoc.report import BuildPrinter
+
+    folders, problems = _document_folders(dirs)
+    if problems:
+        _emit(problems, "text")
+        return 1
+    for given, what in ((template, "template"), (fonts, "fonts")):
+        if given is not None and not Path(given).exists():
+            raise UsageError(_("{what} not found: {path}").format(what=what, path=given))
+    if converter is not None and not converter.rpartition(":")[2].isdigit():
+        raise UsageError(_("--converter must be HOST:PORT, not {value}").format(value=converter))
+    opts = BuildOptions(
+        outdir=Path(outdir) if outdir else None, fmt=fmt,  # type: ignore[arg-type]
+        template=Path(template) if template else None, fonts=Path(fonts) if fonts else None,
+        skip_rules=skip_rules, force=force, check_only=check_only,
+        jobs=jobs or _jobs_default(), converter=converter, pdfa=pdfa,
+        checks=CheckOptions(enable=enable, disable=disable),
+        timeout=float(os.environ["PERFDOC_TIMEOUT"]) if os.environ.get("PERFDOC_TIMEOUT")
+        else None,
+    )
+    printer = BuildPrinter(total=len(folders), check_only=check_only)
+    with printer:
+        report = build_all(folders, opts, on_done=printer.done)
+    printer.summary(report)
+    return report.exit_code
+
+
+@cli.group()
+def template() -> None:
+    """Work with .docx templates."""
+
+
+@template.command("export")
+@click.argument("directory")
+def template_export(directory: str) -> int:
+    """Write the default template into DIRECTORY for restyling."""
+    from perfdoc.render import default_template_bytes
+
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    out = target / "template.docx"
+    out.write_bytes(default_template_bytes())
+    click.echo(display_path(out))
+    return 0
+
+
+@cli.command()
+def doctor() -> int:
+    """Report LibreOffice, the uno-capable Python and the fonts in use."""
+    from perfdoc.doctor import run_doctor
+
+    return run_doctor()
 
 
 def _wants_debug(argv: Sequence[str]) -> bool:

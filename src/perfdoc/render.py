@@ -14,7 +14,6 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -26,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from perfdoc.errors import DocumentError
 from perfdoc.i18n import _
 from perfdoc.problems import Level, Problem, display_path
+from perfdoc.resources import resource
 
 DEFAULT_TEMPLATE = "default/template.docx"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -62,13 +62,7 @@ class _Template(DocxTemplate):  # type: ignore[misc]
 
 def default_template_bytes() -> bytes:
     """Return the shipped default template."""
-    return (files("perfdoc") / "templates" / DEFAULT_TEMPLATE).read_bytes()
-
-
-def default_template_path() -> Path:
-    """Return a filesystem path of the shipped default template (it may be temporary)."""
-    with as_file(files("perfdoc") / "templates" / DEFAULT_TEMPLATE) as p:
-        return Path(p)
+    return resource("templates", *DEFAULT_TEMPLATE.split("/")).read_bytes()
 
 
 def _environment() -> SandboxedEnvironment:

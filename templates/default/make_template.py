@@ -294,7 +294,7 @@ def toc_entry() -> str:
     """One cached TOC entry; the field begins in the first entry and ends in the last."""
     field_begin = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\n "1-1" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\n 1-1 \\h \\z \\u </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
     field_end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'

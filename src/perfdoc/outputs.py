@@ -1,0 +1,115 @@
+"""Output names, atomic writes and build stamps (CONVENTIONS §2 and §5).
+
+Every output goes to a temporary file in its own folder and is renamed into
+place, so a reader never sees half a file and a failed build leaves the
+previous outputs as they were.  A stamp beside the outputs records the input
+hash, which incremental builds and ``build --check`` compare against.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Characters Windows, macOS or Linux refuse in file names.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+TEMP_PREFIX = ".perfdoc-tmp-"
+
+
+def output_stem(unit: str, year: int) -> str:
+    """Return ``<单位名称>_<年度>年部门预算绩效文本`` with unsafe characters replaced."""
+    stem = f"{unit}_{year}年部门预算绩效文本"
+    stem = _UNSAFE.sub("_", stem).strip(" .")
+    return stem or "document"
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    """Where one document's outputs go."""
+
+    folder: Path
+    stem: str
+
+    @property
+    def docx(self) -> Path:
+        """The Word draft."""
+        return self.folder / f"{self.stem}.docx"
+
+    @property
+    def pdf(self) -> Path:
+        """The PDF."""
+        return self.folder / f"{self.stem}.pdf"
+
+    @property
+    def stamp(self) -> Path:
+        """The build stamp: the input hash and what was written."""
+        return self.folder / f".{self.stem}.perfdoc.json"
+
+
+def sha256(data: bytes) -> str:
+    """Hex digest of *data*."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    """Hex digest of a file, or ``None`` when it cannot be read."""
+    try:
+        return sha256(path.read_bytes())
+    except OSError:
+        return None
+
+
+def input_hash(parts: Iterable[tuple[str, bytes]]) -> str:
+    """Hash named byte strings in order; names keep ``a``+``bc`` apart from ``ab``+``c``."""
+    h = hashlib.sha256()
+    for name, data in parts:
+        h.update(name.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
+        h.update(data)
+    return h.hexdigest()
+
+
+def read_stamp(path: Path) -> dict[str, Any]:
+    """Return the stamp's data, or an empty dict when it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_together(files: Mapping[Path, bytes]) -> None:
+    """Replace several files together: all temp files first, then the renames.
+
+    If writing any temp file fails, none of the targets is touched.
+    """
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+            temp = Path(name)
+            temps.append((temp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(temp, 0o644)
+        for temp, target in temps:
+            os.replace(temp, target)
+    finally:
+        for temp, _target in temps:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+
+def stamp_bytes(data: Mapping[str, Any]) -> bytes:
+    """Serialise a stamp deterministically."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
