@@ -253,8 +253,11 @@ def build_one(job: Job, opts: BuildOptions, pool: ConverterPool | None) -> DocRe
         # Stage: paginate.  Render with the numbers we expect (the last build's),
         # convert, and read where each heading landed from the PDF's bookmarks.
         # When the guess was right, that one LibreOffice pass is the PDF; when
-        # not, render the true numbers and convert once more.  The 目录's length
-        # does not depend on its numbers, so the second pass always settles.
+        # not (a first build), render the true numbers and convert once more.
+        # LibreOffice shows a 目录 field's cached entries as they are, and
+        # their number of lines does not depend on the numbers, so the second
+        # pass always settles.  (Its own index update would renumber the two
+        # part lines, which the seed lists without numbers.)
         guess = _recorded_pages(job)
         with tempfile.TemporaryDirectory(prefix="perfdoc-build-") as tmp:
             src, pdf_path = Path(tmp) / "draft.docx", Path(tmp) / "draft.pdf"

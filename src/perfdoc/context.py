@@ -26,6 +26,7 @@ class TocEntry(TypedDict):
     style: str  # TOC1 for the two parts (no number), TOC2 for sections and tables
     numbered: bool
     page: str
+    anchor: str  # the bookmark on the heading, target of the entry's PAGEREF
 
 
 def format_money(value: Decimal | None, decimals: int) -> str:
@@ -79,18 +80,27 @@ def toc_entries(doc: Document, pages: Mapping[str, int] | None = None) -> list[T
     """Return the 目录 lines; *pages* maps a heading's text to its printed page."""
     pages = pages or {}
 
-    def numbered(text: str) -> TocEntry:
+    def numbered(text: str, anchor: str) -> TocEntry:
         page = pages.get(text)
         return {"text": text, "style": "TOC2", "numbered": True,
-                "page": "" if page is None else str(page)}
+                "page": "" if page is None else str(page), "anchor": anchor}
 
-    entries: list[TocEntry] = [{"text": PART1_TITLE, "style": "TOC1", "numbered": False, "page": ""}]
-    entries += [numbered(t) for t in SECTION_TITLES]
-    entries.append({"text": PART2_TITLE, "style": "TOC1", "numbered": False, "page": ""})
+    def part(text: str) -> TocEntry:
+        return {"text": text, "style": "TOC1", "numbered": False, "page": "", "anchor": ""}
+
+    entries: list[TocEntry] = [part(PART1_TITLE)]
+    entries += [numbered(t, f"_TocPerf{n}") for n, t in enumerate(SECTION_TITLES, start=1)]
+    entries.append(part(PART2_TITLE))
     entries += [
-        numbered(project_title(i, p.model.name)) for i, p in enumerate(doc.projects, start=1)
+        numbered(project_title(i, p.model.name), project_anchor(i))
+        for i, p in enumerate(doc.projects, start=1)
     ]
     return entries
+
+
+def project_anchor(number: int) -> str:
+    """Return the bookmark name on project *number*'s title."""
+    return f"_TocPerfP{number}"
 
 
 def build_context(doc: Document, pages: Mapping[str, int] | None = None) -> dict[str, Any]:
@@ -103,6 +113,9 @@ def build_context(doc: Document, pages: Mapping[str, int] | None = None) -> dict
         projects.append(
             {
                 "title": project_title(i, m.name),
+                "anchor": project_anchor(i),
+                # Bookmark ids must be unique numbers; 1–3 are the sections'.
+                "bookmark_id": str(100 + i),
                 "unit_code": m.unit_code,
                 "unit_name": m.unit_name,
                 "money_unit": m.money_unit,

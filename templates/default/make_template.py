@@ -301,13 +301,28 @@ def toc_entry() -> str:
     runs = (
         run("{%r if loop.first %}") + field_begin + run("{%r endif %}")
         + run("{{ e.text }}")
-        + run("{%r if e.numbered %}") + "<w:r><w:tab/></w:r>" + run("{{ e.page }}")
+        + run("{%r if e.numbered %}") + "<w:r><w:tab/></w:r>"
+        # The number is a PAGEREF to the heading's bookmark, as Word writes it:
+        # LibreOffice evaluates it while laying out, so a single conversion
+        # prints true numbers, and Word can still update the field.
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + '<w:r><w:instrText xml:space="preserve"> PAGEREF {{ e.anchor }} \\h </w:instrText></w:r>'
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + run("{{ e.page }}")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
         + run("{%r endif %}")
         + run("{%r if loop.last %}") + field_end + run("{%r endif %}")
     )
     return (tag_para("{%p for e in toc %}")
             + '<w:p><w:pPr><w:pStyle w:val="{{ e.style }}"/></w:pPr>' + runs + "</w:p>"
             + tag_para("{%p endfor %}"))
+
+
+def heading(text: str, anchor: str, bookmark_id: str, ppr: str = "") -> str:
+    """A level-2 heading carrying the bookmark its 目录 entry points at."""
+    return para(style="Heading2", ppr=ppr, runs=(
+        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{anchor}"/>{run(text)}'
+        f'<w:bookmarkEnd w:id="{bookmark_id}"/>'))
 
 
 def document_xml() -> str:
@@ -332,15 +347,15 @@ def document_xml() -> str:
         f"<w:p><w:pPr>{sect_pr(footers=False)}</w:pPr></w:p>",
         # ---- 第一部分 (section 2, numbered from 1)
         para("第一部分　部门整体绩效目标", "Heading1"),
-        para("一、总体绩效目标", "Heading2"),
+        heading("一、总体绩效目标", "_TocPerf1", "1"),
         para("{{ overall_goal }}"),
-        para("二、分项绩效目标", "Heading2"),
+        heading("二、分项绩效目标", "_TocPerf2", "2"),
         tag_para("{%p for g in itemized_goals %}"),
         para("{{ g.number }}、{{ g.title }}", "Heading3"),
         para(runs=run("绩效目标：", bold=True) + run("{{ g.goal }}")),
         para(runs=run("绩效指标：", bold=True) + run("{{ g.indicators }}")),
         tag_para("{%p endfor %}"),
-        para("三、工作保障措施", "Heading2"),
+        heading("三、工作保障措施", "_TocPerf3", "3"),
         tag_para("{%p for m in measures %}"),
         para(runs=run("{{ m.number }}.{{ m.lead }}", bold=True) + run("{{ m.body }}")),
         tag_para("{%p endfor %}"),
@@ -349,10 +364,11 @@ def document_xml() -> str:
         tag_para("{%p for p in projects %}"),
         # The first table shares its page with the part heading, as in the seed.
         tag_para("{%p if loop.first %}"),
-        para("{{ p.title }}", "Heading2", ppr=f'{NO_INDENT}<w:jc w:val="center"/>'),
+        heading("{{ p.title }}", "{{ p.anchor }}", "{{ p.bookmark_id }}",
+                ppr=f'{NO_INDENT}<w:jc w:val="center"/>'),
         tag_para("{%p else %}"),
-        para("{{ p.title }}", "Heading2",
-             ppr=f'<w:pageBreakBefore/>{NO_INDENT}<w:jc w:val="center"/>'),
+        heading("{{ p.title }}", "{{ p.anchor }}", "{{ p.bookmark_id }}",
+                ppr=f'<w:pageBreakBefore/>{NO_INDENT}<w:jc w:val="center"/>'),
         tag_para("{%p endif %}"),
         para(runs=run("{{ p.unit_code }} {{ p.unit_name }}") + "<w:r><w:tab/></w:r>"
              + run("单位：{{ p.money_unit }}"), style="UnitLine"),
