@@ -99,6 +99,18 @@ def _field_info(
     return current, title
 
 
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """Return the model type of the value at *loc* (``()`` is *model* itself)."""
+    if not loc:
+        return model
+    holder, _title = _field_info(model, loc)
+    key = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    if holder is None or key is None or key not in holder.model_fields:
+        return None
+    inner = _models_in(holder.model_fields[key].annotation)
+    return inner[0] if inner else None
+
+
 def dotted(loc: Sequence[str | int]) -> str:
     """Format a location as ``indicators[3].value``."""
     out = ""
@@ -153,11 +165,8 @@ def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> st
     if kind == "missing":
         return _("missing required field {field}").format(field=label)
     if kind == "extra_forbidden":
-        holder, _title = _field_info(model, loc[:-1]) if len(loc) > 1 else (model, None)
-        if len(loc) == 1:
-            holder = model
         key = str(loc[-1])
-        hint = _suggest(key, holder)
+        hint = _suggest(key, _model_at(model, loc[:-1]))
         msg = _("unknown key '{key}'").format(key=key)
         if hint:
             msg += _("; did you mean '{suggestion}'?").format(suggestion=hint)
@@ -223,10 +232,13 @@ def validate_file(yf: YamlFile, model: type[M]) -> tuple[M | None, list[Problem]
             if loc in seen:
                 continue  # one message per place: unions report once per member
             seen.add(loc)
-            at_key = err["type"] in ("extra_forbidden",)
-            problems.append(
-                yf.problem(loc, _message(model, err, loc), rule="schema", key=at_key)
-            )
+            message = _message(model, err, loc)
+            if err["type"] == "missing":
+                # Point at the mapping that lacks the field: its key, e.g. ``budget:``.
+                problems.append(yf.problem(loc[:-1], message, rule="schema", key=True))
+            else:
+                at_key = err["type"] == "extra_forbidden"
+                problems.append(yf.problem(loc, message, rule="schema", key=at_key))
         return None, problems
 
 

@@ -1,0 +1,79 @@
+"""Shared helpers: run the real CLI in-process, and locate the example."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from perfdoc.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "sanjia_2024"
+SEED = ROOT.parent / "shared" / "seed" / "000_47f6fefdd4530b27.txt"
+
+
+@dataclass
+class Run:
+    """What a CLI run printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run ``perfdoc ARGS`` in-process, exactly as the console script does."""
+
+    def run(*args: str | Path) -> Run:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_info:
+            main([str(a) for a in args])
+        captured = capsys.readouterr()
+        code = exit_info.value.code
+        return Run(code if isinstance(code, int) else 0, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A private copy of the example document, without outputs."""
+    target = tmp_path / "sanjia_2024"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("build"))
+    return target
+
+
+def libreoffice_available() -> bool:
+    """Say whether real PDF conversion can run here."""
+    from perfdoc.convert import find_soffice, find_uno_python
+
+    return find_soffice() is not None and find_uno_python() is not None
+
+
+needs_libreoffice = pytest.mark.skipif(
+    not libreoffice_available(), reason="LibreOffice or python3-uno missing"
+)
+
+
+def soffice_processes(marker: str = "perfdoc-lo-") -> list[str]:
+    """Return the command lines of soffice processes using a perfdoc profile."""
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "soffice" in line and marker in line]
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace *old* by *new* in a file, failing loudly when *old* is absent."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def lines(text: str) -> Sequence[str]:
+    """Non-empty output lines."""
+    return [line for line in text.splitlines() if line.strip()]
