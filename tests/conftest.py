@@ -61,10 +61,25 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
-def soffice_processes(marker: str = "perfdoc-lo-") -> list[str]:
-    """Return the command lines of soffice processes using a perfdoc profile."""
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if "soffice" in line and marker in line]
+def _perfdoc_soffice() -> dict[int, str]:
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True,
+                         text=True).stdout
+    found = {}
+    for line in out.splitlines():
+        pid, _sep, args = line.strip().partition(" ")
+        if "soffice" in args and "perfdoc-lo-" in args:
+            found[int(pid)] = args
+    return found
+
+
+# Converters that were running before the tests (e.g. a benchmark in another
+# shell) are not the tests' business.
+_BEFORE = set(_perfdoc_soffice())
+
+
+def soffice_processes() -> list[str]:
+    """Return soffice processes with a perfdoc profile that these tests started."""
+    return [args for pid, args in _perfdoc_soffice().items() if pid not in _BEFORE]
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

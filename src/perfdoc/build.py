@@ -261,7 +261,7 @@ def build_one(job: Job, opts: BuildOptions, pool: ConverterPool | None) -> DocRe
         guess = _recorded_pages(job)
         with tempfile.TemporaryDirectory(prefix="perfdoc-build-") as tmp:
             src, pdf_path = Path(tmp) / "draft.docx", Path(tmp) / "draft.pdf"
-            for passes in range(1, MAX_PASSES + 1):
+            for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - recorded in the stamp
                 docx = _render(job, guess)
                 src.write_bytes(docx)
                 pool.convert(src, pdf_path, pdfa=opts.pdfa)

@@ -1,12 +1,32 @@
-"""Stage 3: run the domain rules (``perfdoc check``) over a validated document."""
+"""Stage 3: run the domain rules (``perfdoc check``) over a validated document.
+
+The rules live in ``perfdoc.rules``; this module is their runner.  It works out
+each rule's configuration, layer by layer (run > document > workspace >
+default), picks the indicator vocabulary, runs every enabled rule and stamps
+the rule id and the configured level on what the rule found.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
 
-from perfdoc.problems import Problem
-from perfdoc.validate import Document
-from perfdoc.workspace import Workspace
+from perfdoc.errors import UsageError
+from perfdoc.i18n import _
+from perfdoc.load import Path_, YamlFile
+from perfdoc.model import RuleSetting
+from perfdoc.problems import Level, Problem, display_path
+from perfdoc.rules import RULES, RuleContext, RuleOptionError
+from perfdoc.rules.base import did_you_mean
+from perfdoc.rules.vocab import DEFAULT_PROFILE, Vocabulary, available_profiles, load_vocabulary
+from perfdoc.validate import DOCUMENT_FILE, Document
+from perfdoc.workspace import CONFIG_FILE, Workspace
+
+SCHEMA = "schema"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,6 +37,245 @@ class CheckOptions:
     disable: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class RuleConfig:
+    """One rule's configuration once every layer has been applied."""
+
+    enabled: bool
+    level: Level
+    options: dict[str, Any]
+
+
 def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Problem]:
     """Run every enabled rule over *doc* and return its located problems."""
-    return []
+    # Stage: the command line is checked first; a wrong rule id there is a usage error.
+    enable, disable = _run_switches(opts)
+    # Stage: each rule's configuration, and the problems in that configuration.
+    configs, origins, problems = resolve_rules(doc, ws, enable=enable, disable=disable)
+    # Stage: the indicator vocabulary of the chosen profile.
+    vocab, found = _vocabulary(doc, ws)
+    problems += found
+    # Stage: run the rules; the runner, not the rule, stamps id and level.
+    for rule_id, rule in RULES.items():
+        config = configs[rule_id]
+        if not config.enabled:
+            continue
+        ctx = RuleContext(options=config.options, vocab=vocab)
+        try:
+            for f in rule.check(doc, ctx):
+                problems.append(
+                    f.source.problem(f.at, f.message, rule=rule_id, level=config.level, key=f.key)
+                )
+        except RuleOptionError as exc:
+            origin = origins.get((rule_id, exc.option))
+            if origin is None:
+                raise  # a default option the rule cannot use is a bug, not a user error
+            problems.append(origin.problem((rule_id, "options", exc.option), exc.message))
+    return problems
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+class _ConfigSource(Protocol):
+    """Where a ``checks`` table was written, so its problems can be located."""
+
+    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
+        """Return a schema problem at *at*, a path below the ``checks`` table."""
+        ...
+
+
+@dataclass(frozen=True)
+class _DocumentSource:
+    """``settings.checks`` in document.yaml, located through the loader's positions."""
+
+    yf: YamlFile
+    prefix: Path_ = ("settings", "checks")
+
+    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
+        return self.yf.problem((*self.prefix, *at), message, rule=SCHEMA, key=key)
+
+
+class _TomlSource:
+    """``[checks]`` in perfdoc.toml, located by searching its text.
+
+    ``tomllib`` keeps no positions, so each key of the path is looked for in
+    turn, as a key (``name =``) or a table-header part (``[checks.name]``),
+    starting where the previous one was found.
+    """
+
+    def __init__(self, path: Path, prefix: Path_ = ("checks",)) -> None:
+        self.display = display_path(path)
+        self.prefix = prefix
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.text = ""
+
+    def locate(self, at: Path_) -> tuple[int, int]:
+        """Return the 1-based line and column of the last key of *at* that can be found."""
+        pos, found = 0, None
+        for part in (*self.prefix, *at):
+            name = re.escape(str(part))
+            m = re.compile(rf"(?<![\w-])([\"']?){name}\1(?=\s*[=.\]])").search(self.text, pos)
+            if m is None:
+                break
+            pos, found = m.end(), m.start()
+        if found is None:
+            return 1, 1
+        line = self.text.count("\n", 0, found) + 1
+        return line, found - (self.text.rfind("\n", 0, found) + 1) + 1
+
+    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
+        line, col = self.locate(at)
+        return Problem(self.display, line, col, Level.ERROR, SCHEMA, message)
+
+
+def _run_switches(opts: CheckOptions) -> tuple[set[str], set[str]]:
+    """Return the rule ids of ``--enable`` and ``--disable``; refuse unknown ones."""
+    chosen: dict[str, set[str]] = {}
+    for flag, values in (("--enable", opts.enable), ("--disable", opts.disable)):
+        # "--disable a,b" is accepted as well as "--disable a --disable b".
+        ids = {part.strip() for v in values for part in v.split(",") if part.strip()}
+        for rule_id in sorted(ids):
+            if rule_id not in RULES:
+                raise UsageError(
+                    _("unknown rule '{rule}' in {flag}{hint} (the rules are: {rules})").format(
+                        rule=rule_id, flag=flag, hint=did_you_mean(rule_id, RULES),
+                        rules=", ".join(RULES),
+                    )
+                )
+        chosen[flag] = ids
+    both = chosen["--enable"] & chosen["--disable"]
+    if both:
+        raise UsageError(
+            _("rule '{rule}' is given to both --enable and --disable").format(rule=min(both))
+        )
+    return chosen["--enable"], chosen["--disable"]
+
+
+def _kind_name(default: Any) -> str:
+    if isinstance(default, bool):
+        return _("true or false")
+    if isinstance(default, (int, float, Decimal)):
+        return _("a number")
+    if isinstance(default, str):
+        return _("text")
+    return _("a list of names")
+
+
+def _fits(default: Any, value: Any) -> bool:
+    """Say whether *value* has the type of the option whose default is *default*."""
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float, Decimal)):
+        return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    # A list option; its default None means "the profile decides".
+    if value is None:
+        return default is None
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _apply(
+    rule_id: str, setting: RuleSetting | bool, current: RuleConfig, source: _ConfigSource,
+    origins: dict[tuple[str, str], _ConfigSource], problems: list[Problem],
+) -> RuleConfig:
+    """Return *current* changed by one layer's *setting*; report bad options."""
+    if isinstance(setting, bool):
+        return replace(current, enabled=setting)
+    conf = RULES[rule_id].CONF
+    options = dict(current.options)
+    for name, value in setting.options.items():
+        if name not in conf:
+            known = ", ".join(conf) if conf else _("none")
+            problems.append(source.problem(
+                (rule_id, "options", name),
+                _("unknown option '{option}' for rule {rule}{hint} (its options are: "
+                  "{options})").format(
+                    option=name, rule=rule_id, hint=did_you_mean(name, conf), options=known
+                ),
+                key=True,
+            ))
+        elif not _fits(conf[name], value):
+            problems.append(source.problem(
+                (rule_id, "options", name),
+                _("option '{option}' of rule {rule} must be {kind}").format(
+                    option=name, rule=rule_id, kind=_kind_name(conf[name])
+                ),
+            ))
+        else:
+            options[name] = value
+            origins[(rule_id, name)] = source
+    # Only what this layer wrote overrides the layer below: a level given in
+    # document.yaml must not re-enable a rule perfdoc.toml switched off.
+    enabled = setting.enabled if "enabled" in setting.model_fields_set else current.enabled
+    level = Level(setting.level) if setting.level is not None else current.level
+    return RuleConfig(enabled, level, options)
+
+
+def resolve_rules(
+    doc: Document, ws: Workspace, *, enable: Collection[str] = (), disable: Collection[str] = (),
+) -> tuple[dict[str, RuleConfig], dict[tuple[str, str], _ConfigSource], list[Problem]]:
+    """Return each rule's configuration: run > document > workspace > default.
+
+    Also returns where each configured option was written (to locate an option
+    a rule cannot use) and the problems found in the configuration.
+    """
+    configs = {rid: RuleConfig(True, rule.LEVEL, dict(rule.CONF)) for rid, rule in RULES.items()}
+    origins: dict[tuple[str, str], _ConfigSource] = {}
+    problems: list[Problem] = []
+    layers: list[tuple[dict[str, RuleSetting | bool], _ConfigSource]] = []
+    if ws.config.checks and ws.root is not None:
+        layers.append((ws.config.checks, _TomlSource(ws.root / CONFIG_FILE)))
+    if doc.meta.settings.checks and DOCUMENT_FILE in doc.sources:
+        layers.append((doc.meta.settings.checks, _DocumentSource(doc.sources[DOCUMENT_FILE])))
+    for table, source in layers:
+        for rule_id, setting in table.items():
+            if rule_id not in RULES:
+                problems.append(source.problem(
+                    (rule_id,),
+                    _("unknown rule '{rule}'{hint} (the rules are: {rules})").format(
+                        rule=rule_id, hint=did_you_mean(rule_id, RULES), rules=", ".join(RULES)
+                    ),
+                    key=True,
+                ))
+                continue
+            configs[rule_id] = _apply(rule_id, setting, configs[rule_id], source, origins,
+                                      problems)
+    for rule_id in enable:
+        configs[rule_id] = replace(configs[rule_id], enabled=True)
+    for rule_id in disable:
+        configs[rule_id] = replace(configs[rule_id], enabled=False)
+    return configs, origins, problems
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def _vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]]:
+    """Return the profile's vocabulary: document > workspace > default."""
+    settings = doc.meta.settings
+    source: _ConfigSource | None = None
+    if "profile" in settings.model_fields_set:
+        name = settings.profile
+        if DOCUMENT_FILE in doc.sources:
+            source = _DocumentSource(doc.sources[DOCUMENT_FILE], prefix=("settings",))
+    elif ws.config.profile is not None:
+        name = ws.config.profile
+        if ws.root is not None:
+            source = _TomlSource(ws.root / CONFIG_FILE, prefix=())
+    else:
+        name = DEFAULT_PROFILE
+    vocab = load_vocabulary(name)
+    if vocab is not None:
+        return vocab, []
+    profiles = available_profiles()
+    message = _("unknown profile '{profile}'{hint} (the profiles are: {profiles}); "
+                "the {default} profile is used instead").format(
+        profile=name, hint=did_you_mean(name, profiles, cutoff=0.5),
+        profiles=", ".join(profiles), default=DEFAULT_PROFILE,
+    )
+    problems = [source.problem(("profile",), message)] if source is not None else []
+    return Vocabulary.default(), problems

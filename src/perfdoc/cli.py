@@ -6,7 +6,9 @@ Nothing here knows how a document is built; see ``build.py`` for the stages.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,7 +106,8 @@ def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...]
     if fmt == "text":
         counts = {lvl: sum(1 for p in problems if p.level is lvl) for lvl in Level}
         click.echo(
-            _("{errors} error(s), {warnings} warning(s), {infos} info(s) in {n} document(s)").format(
+            _("{errors} error(s), {warnings} warning(s), {infos} info(s) "
+              "in {n} document(s)").format(
                 errors=counts[Level.ERROR], warnings=counts[Level.WARNING],
                 infos=counts[Level.INFO], n=len(folders)),
             err=True,
@@ -213,9 +216,17 @@ def _wants_debug(argv: Sequence[str]) -> bool:
     return "--debug" in argv or os.environ.get("PERFDOC_DEBUG") == "1"
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C, so every ``with`` block runs: converters are
+    # killed, temp files removed, and no output is left half-written.
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI and turn every outcome into one of the documented exit codes."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(args=args, prog_name="perfdoc", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -230,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         exc.show()
         code = exc.exit_code
     except (KeyboardInterrupt, click.Abort):
-        click.echo(_("interrupted"), err=True)
+        click.echo(_("interrupted; earlier outputs were left as they were"), err=True)
         code = 130
     except Exception:  # a bug: one line, traceback only on request
         if _wants_debug(args):

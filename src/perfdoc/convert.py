@@ -35,7 +35,10 @@ from perfdoc.errors import ConversionError, EnvironmentProblem
 from perfdoc.i18n import _
 
 #: What to install on Debian or Ubuntu; every environment message names it.
-APT_PACKAGES = "libreoffice-writer-nogui python3-uno poppler-utils fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp"
+APT_PACKAGES = (
+    "libreoffice-writer-nogui python3-uno poppler-utils fonts-noto-cjk "
+    "fonts-arphic-gkai00mp fonts-arphic-gbsn00lp"
+)
 PROFILE_PREFIX = "perfdoc-lo-"
 STARTUP_TIMEOUT = 90.0
 
@@ -72,9 +75,8 @@ def libreoffice_version() -> str | None:
     program = Path(soffice).resolve().parent
     rc = program / "versionrc"
     if rc.is_file():
-        fields = dict(
-            line.split("=", 1) for line in rc.read_text(errors="replace").splitlines() if "=" in line
-        )
+        lines = rc.read_text(errors="replace").splitlines()
+        fields = dict(line.split("=", 1) for line in lines if "=" in line)
         if fields.get("BuildVersion"):
             return fields["BuildVersion"].strip()
     try:

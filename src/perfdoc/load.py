@@ -270,6 +270,7 @@ class _Builder:
         return out
 
     def scalar(self, node: yaml.Node) -> Any:
+        assert isinstance(node, yaml.ScalarNode)
         tag = node.tag
         text = node.value
         if tag == "tag:yaml.org,2002:float":

@@ -77,7 +77,7 @@ class Settings(_Strict):
         None, title="模板", description="自定义 .docx 模板路径，相对于文档文件夹"
     )
     decimals: int = Field(2, ge=0, le=6, title="金额小数位", description="金额显示的小数位数")
-    profile: str = Field(
+    profile: Text = Field(
         "default", title="指标体系", description="指标词表：default（经典）或 101（财预〔2021〕101号）"
     )
     checks: dict[str, RuleSetting | bool] = Field(

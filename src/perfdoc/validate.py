@@ -173,9 +173,9 @@ def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> st
         return msg
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
         if isinstance(given, str) and given.strip().endswith(("%", "％")):
-            return _("{field} must be a number from 0 to 100 without %, e.g. 25, not {given}").format(
-                field=label, given=given
-            )
+            return _(
+                "{field} must be a number from 0 to 100 without %, e.g. 25, not {given}"
+            ).format(field=label, given=given)
         if isinstance(given, str) and any(u in given for u in ("万", "元")):
             return _(
                 "{field} must be a plain number; the unit comes from money_unit "

@@ -9,7 +9,7 @@ grid, the two sections, odd/even footers and the TOC field.
 Jinja tags follow docxtpl: ``{%p …%}`` stands alone in a paragraph, ``{%tr …%}``
 in a table row, and perfdoc's own ``{% vmerge expr %}`` in a cell sets that
 cell's ``w:vMerge`` (see ``perfdoc.render``).  Layout is GB/T 9704-2012 style:
-A4, margins 37/35/28/26 mm, 3号 仿宋_GB2312 on a 22 × 28 grid.
+A4, margins 37/35/28/26 mm, 3号 仿宋_GB2312, 22 lines a page.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ BODY_PT = 16  # 3号
 # 28 characters of 16 pt need 448 pt, but the text block is 442.2 pt wide.
 # Word's usual answer is a character grid with a negative charSpace, but
 # LibreOffice snaps each glyph wider than a grid cell to one and a half cells
-# (about 19 characters a line).  Condensing the body text by a quarter point
-# instead gives 28 characters in Word, WPS and LibreOffice alike.
-CHAR_SPACE = round((TEXT_W / 20 / CHARS - BODY_PT) * 4096)
-CONDENSE = -5  # twips, i.e. -0.25 pt per character: 28 x 15.75 pt = 441 pt
+# (about 19 characters a line).  Condensing the text by 0.25 pt gives 28 a line,
+# but LibreOffice then silently drops a full-width comma that falls at a line
+# end (measured).  So the grid is lines only and the body runs 27 characters a
+# line at a true 16 pt, in Word, WPS and LibreOffice alike.
+CHAR_SPACE = 0
 FOOTER_DIST = round(23 * MM)  # puts the page number about 7 mm below the text block
 
 # ---------------------------------------------------------------- fonts
@@ -53,10 +54,9 @@ def rfonts(east: str, latin: str = LATIN) -> str:
             f'w:cs="{latin}" w:hint="eastAsia"/>')
 
 
-def rpr(east: str, half_points: int, *, bold: bool = False, condense: bool = False) -> str:
+def rpr(east: str, half_points: int, *, bold: bool = False) -> str:
     b = "<w:b/><w:bCs/>" if bold else ""
-    sp = f'<w:spacing w:val="{CONDENSE}"/>' if condense else ""
-    return (f"<w:rPr>{rfonts(east)}{b}{sp}<w:kern w:val=\"0\"/><w:sz w:val=\"{half_points}\"/>"
+    return (f"<w:rPr>{rfonts(east)}{b}<w:kern w:val=\"0\"/><w:sz w:val=\"{half_points}\"/>"
             f"<w:szCs w:val=\"{half_points}\"/>"
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>')
 
@@ -85,7 +85,7 @@ def styles_xml() -> str:
     styles = [
         # Normal: the body text, 3号 仿宋 on the grid with a 2-character indent.
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-        f'<w:qFormat/><w:pPr>{body_ppr}</w:pPr>{rpr(FANGSONG, 32, condense=True)}</w:style>',
+        f'<w:qFormat/><w:pPr>{body_ppr}</w:pPr>{rpr(FANGSONG, 32)}</w:style>',
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
         "</w:style>",
@@ -102,9 +102,9 @@ def styles_xml() -> str:
                     f'w:line="{LINE_PITCH * 2}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>'),
                run=rpr(XIAOBIAOSONG, 44)),
         pstyle("Heading2", "heading 2", outline=1,
-               ppr=f"<w:keepNext/>{EXACT}", run=rpr(HEITI, 32, condense=True)),
+               ppr=f"<w:keepNext/>{EXACT}", run=rpr(HEITI, 32)),
         pstyle("Heading3", "heading 3", outline=2,
-               ppr=f"<w:keepNext/>{EXACT}", run=rpr(KAITI, 32, condense=True)),
+               ppr=f"<w:keepNext/>{EXACT}", run=rpr(KAITI, 32)),
         # Cover.
         pstyle("CoverUnit", "Cover Unit",
                ppr=f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH * 2}" '

@@ -1,4 +1,4 @@
-"""What every rule shares: the finding it yields, the context it reads, small helpers.
+"""Define what every rule shares: the finding it yields, the context it reads, helpers.
 
 A rule never builds a :class:`~perfdoc.problems.Problem` itself.  It yields
 :class:`Finding` objects (where and what), and the runner in ``check.py`` stamps
@@ -8,6 +8,7 @@ the rule id and the configured level on them, as yamllint's runner does.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,15 @@ from perfdoc.model import Indicator
 from perfdoc.problems import Level
 from perfdoc.rules.vocab import Vocabulary
 from perfdoc.validate import Document, Project
+
+#: A calendar date or a point in the year: 2024年12月31日, 2024-12-31, 12月底, 6月30日前.
+DATE = re.compile(
+    r"[0-9]{4}\s*(?:年|[-./])\s*[0-9]{1,2}"
+    r"|[0-9]{1,2}\s*月\s*(?:[0-9]{1,2}\s*[日号]|底|末|份|前|中旬|上旬|下旬)"
+)
+
+#: Any digit, half- or full-width: a value without one is qualitative.
+DIGIT = re.compile("[0-9０-９]")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""预算数 must equal 财政资金 plus 其他资金.
+"""Check that 预算数 equals 财政资金 plus 其他资金.
 
 The amounts are exact decimals, so the check is exact to the cent (and beyond).
 An empty 其他资金 or 财政资金 counts as 0; a budget that gives neither is not

@@ -1,4 +1,4 @@
-"""Each project must have 产出, 效益 and 满意度 indicators, and every kind of 产出.
+"""Check that each project has 产出, 效益 and 满意度 indicators, and every kind of 产出.
 
 By default the profile decides what is required: the classic profile asks for
 at least one 产出指标, 效益指标 and 满意度指标 and, among the 产出 indicators, at

@@ -1,4 +1,4 @@
-"""一级指标 and 二级指标 must be a pair the profile allows.
+"""Check that each 一级指标 and 二级指标 pair is one the profile allows.
 
 The profile (``settings.profile``: ``default`` or ``101``) lists the allowed
 二级指标 under each 一级指标, with accepted aliases such as 环境效益指标 for
@@ -47,9 +47,12 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if level1 not in vocab.level2_by_level1:
             yield Finding(
                 project.source, ("indicators", i, "level1"),
-                _("unknown 一级指标 '{name}' in the {profile} profile; allowed: {allowed}").format(
-                    name=indicator.level1, profile=vocab.name, allowed=listing(allowed_level1)
-                ) + did_you_mean(indicator.level1, [*allowed_level1, *vocab.aliases]),
+                _("unknown 一级指标 '{name}' in the {profile} profile{hint} (allowed: "
+                  "{allowed})").format(
+                    name=indicator.level1, profile=vocab.name,
+                    hint=did_you_mean(indicator.level1, [*allowed_level1, *vocab.aliases]),
+                    allowed=listing(allowed_level1),
+                ),
             )
             # The 二级 name cannot be judged without a valid parent.
             continue
@@ -80,8 +83,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         else:
             yield Finding(
                 project.source, at,
-                _("unknown 二级指标 '{name}' under '{level1}'; allowed: {allowed}").format(
+                _("unknown 二级指标 '{name}' under '{level1}'{hint} (allowed: {allowed})").format(
                     name=indicator.level2, level1=indicator.level1,
+                    hint=did_you_mean(indicator.level2, allowed_level2),
                     allowed=listing(allowed_level2),
-                ) + did_you_mean(indicator.level2, allowed_level2),
+                ),
             )

@@ -1,4 +1,4 @@
-"""资金支出计划 must be cumulative percentages that reach 100 by 12月底.
+"""Check that 资金支出计划 is cumulative percentages reaching 100 by 12月底.
 
 Each of 3月底, 6月底, 10月底 and 12月底 is a cumulative share of the budget:
 it lies between 0 and 100, never falls from one date to the next, and 12月底

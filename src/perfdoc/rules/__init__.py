@@ -1,0 +1,42 @@
+"""Register the domain rules of ``perfdoc check`` in one explicit table.
+
+Each rule is a module with ``ID`` (kebab-case), ``LEVEL`` (its default level),
+``CONF`` (its default options) and a generator ``check(doc, ctx)`` that yields
+:class:`~perfdoc.rules.base.Finding` objects.  Its docstring shows a passing
+and a failing example and is the rule's documentation.  Adding a rule means
+writing a module and adding one line below.
+"""
+
+from __future__ import annotations
+
+from perfdoc.rules import (
+    budget_sum,
+    code_format,
+    cost_vs_budget,
+    duplicate_indicator,
+    indicator_coverage,
+    indicator_hierarchy,
+    quantified_value,
+    satisfaction_threshold,
+    spending_plan,
+    timeliness_value,
+    value_format,
+)
+from perfdoc.rules.base import Finding, Rule, RuleContext, RuleOptionError
+
+#: Every rule, by id, in the order the README lists them.
+RULES: dict[str, Rule] = {
+    budget_sum.ID: budget_sum,
+    spending_plan.ID: spending_plan,
+    indicator_hierarchy.ID: indicator_hierarchy,
+    indicator_coverage.ID: indicator_coverage,
+    timeliness_value.ID: timeliness_value,
+    cost_vs_budget.ID: cost_vs_budget,
+    duplicate_indicator.ID: duplicate_indicator,
+    value_format.ID: value_format,
+    satisfaction_threshold.ID: satisfaction_threshold,
+    code_format.ID: code_format,
+    quantified_value.ID: quantified_value,
+}
+
+__all__ = ["RULES", "Finding", "Rule", "RuleContext", "RuleOptionError"]

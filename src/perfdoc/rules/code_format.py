@@ -1,0 +1,96 @@
+"""Check 单位编码 and 项目编码 against their patterns and the document's year.
+
+单位编码 is six digits (``912001``).  项目编码 follows the budget system's
+pattern, e.g. ``13082124P00011110021J``: the six-digit region code 130821, the
+two-digit year 24, ``P``, a serial number and a closing letter.  The year in
+the code should be the document's year; a code from another year usually means
+the table was copied from last year's document.  Reported at ``unit_code`` or
+``code``.
+
+Options:
+
+- ``unit_code_pattern``: a regular expression 单位编码 must match (default ``^[0-9]{6}$``).
+- ``code_pattern``: a regular expression 项目编码 must match; a group named
+  ``year`` marks the two-digit year (default
+  ``^(?P<region>[0-9]{6})(?P<year>[0-9]{2})P[0-9]+[A-Z]$``).
+- ``max_years_back``: how many years before the document's a code's year may be,
+  for projects that continue from earlier years (default: 0).
+
+Passing example::
+
+    unit_code: "912001"
+    code: 13082124P00011110021J
+
+Failing example::
+
+    unit_code: "912001"
+    code: 13082123P00007010010J
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from perfdoc.i18n import _
+from perfdoc.problems import Level
+from perfdoc.rules.base import Finding, RuleContext, RuleOptionError
+from perfdoc.validate import Document
+
+ID = "code-format"
+LEVEL = Level.WARNING
+CONF: dict[str, Any] = {
+    "unit_code_pattern": r"^[0-9]{6}$",
+    "code_pattern": r"^(?P<region>[0-9]{6})(?P<year>[0-9]{2})P[0-9]+[A-Z]$",
+    "max_years_back": 0,
+}
+
+
+def _compile(ctx: RuleContext, option: str) -> re.Pattern[str]:
+    try:
+        return re.compile(ctx.text(option))
+    except re.error as exc:
+        raise RuleOptionError(
+            option,
+            _("option {option} is not a valid regular expression: {reason}").format(
+                option=option, reason=exc
+            ),
+        ) from None
+
+
+def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """Yield a finding for each malformed code and each code from another year."""
+    unit_pattern = _compile(ctx, "unit_code_pattern")
+    code_pattern = _compile(ctx, "code_pattern")
+    years_back = int(ctx.number("max_years_back"))
+    year = doc.meta.year
+    for project in doc.projects:
+        model = project.model
+        if not unit_pattern.search(model.unit_code):
+            yield Finding(
+                project.source, ("unit_code",),
+                _("单位编码 (unit_code) '{code}' does not match the pattern {pattern}").format(
+                    code=model.unit_code, pattern=unit_pattern.pattern
+                ),
+            )
+        m = code_pattern.search(model.code)
+        if m is None:
+            yield Finding(
+                project.source, ("code",),
+                _("项目编码 (code) '{code}' does not match the pattern {pattern}").format(
+                    code=model.code, pattern=code_pattern.pattern
+                ),
+            )
+            continue
+        written = m.groupdict().get("year")
+        if not written or not written.isdigit():
+            continue
+        # Two digits name a year in the document's century.
+        code_year = year // 100 * 100 + int(written) if len(written) == 2 else int(written)
+        if not year - years_back <= code_year <= year:
+            yield Finding(
+                project.source, ("code",),
+                _("项目编码 (code) '{code}' carries the year {code_year}, but the document is "
+                  "for {year}").format(code=model.code, code_year=code_year, year=year),
+            )

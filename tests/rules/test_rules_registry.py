@@ -1,0 +1,52 @@
+"""The registry, the rule modules' shape, and their docstrings as documentation."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from perfdoc.problems import Level
+from perfdoc.rules import RULES
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = re.compile(r"(Passing|Failing) example::\n\n((?:    .*\n|[ ]*\n)+)")
+
+
+def examples(rule_id, kind):
+    doc = RULES[rule_id].__doc__ or ""
+    return [m.group(2) for m in EXAMPLE.finditer(doc) if m.group(1) == kind]
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_rule_module_shape(rule_id):
+    rule = RULES[rule_id]
+    assert rule.ID == rule_id
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule_id)
+    assert isinstance(rule.LEVEL, Level)
+    assert isinstance(rule.CONF, dict)
+    assert (rule.__doc__ or "").splitlines()[0].endswith(".")
+    assert len(examples(rule_id, "Passing")) == 1
+    assert len(examples(rule_id, "Failing")) == 1
+    module = rule.__name__.rsplit(".", 1)[1]
+    assert (REPO / "tests" / "rules" / f"test_{module}.py").is_file()
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_docstring_examples_hold(rule_id, make_document, rules, merge):
+    [passing] = examples(rule_id, "Passing")
+    [failing] = examples(rule_id, "Failing")
+    folder = make_document(projects={"01-x.yaml": merge(passing)})
+    assert [p for p in rules(folder) if p.rule in (rule_id, "schema")] == []
+    (folder / "projects" / "01-x.yaml").write_text(merge(failing), encoding="utf-8")
+    found = rules(folder)
+    assert [p for p in found if p.rule == rule_id]
+    assert [p for p in found if p.rule == "schema"] == []
+
+
+def test_rules_table_lists_every_rule():
+    table = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z-]+)` \| (error|warning|info) \|", table, re.M)
+    assert rows == [(rule_id, rule.LEVEL.value) for rule_id, rule in RULES.items()]
+    for rule_id, rule in RULES.items():
+        for option in rule.CONF:
+            assert f"`{option}`" in table, (rule_id, option)

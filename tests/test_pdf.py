@@ -1,0 +1,221 @@
+"""The PDF and a 目录 with true page numbers, through the real LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from perfdoc.convert import ConverterPool
+from tests.conftest import EXAMPLE, edit, needs_libreoffice, soffice_processes
+from tests.docxtext import NS, part, w
+from tests.seedtext import normalize, seed_units
+
+pytestmark = [needs_libreoffice, pytest.mark.libreoffice]
+STEM = "承德县三家镇人民政府_2024年部门预算绩效文本"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the example once, with the real converter, for the read-only tests."""
+    folder = tmp_path_factory.mktemp("pdf") / "sanjia_2024"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))
+    done = subprocess.run([sys.executable, "-m", "perfdoc", "build", str(folder)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return folder / "build"
+
+
+def pages_text(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def toc_entries(pdf: Path) -> list[tuple[str, int]]:
+    """The numbered lines of the 目录 page: (normalised title, number)."""
+    toc = pages_text(pdf)[1]
+    assert "目" in toc and "录" in toc
+    entries: list[tuple[str, int]] = []
+    pending = ""
+    for line in toc.splitlines()[1:]:
+        m = re.match(r"^\s*(.*?)\.{5,}\s*(\d+)\s*$", line)
+        if m:
+            entries.append((normalize(pending + m.group(1)), int(m.group(2))))
+            pending = ""
+        elif line.strip() and not line.strip().startswith("第"):
+            pending += line.strip()  # a long title wraps onto a second line
+    return entries
+
+
+def footer_number(page: str) -> int | None:
+    m = re.search(r"—\s*(\d+)\s*—\s*$", page.strip())
+    return int(m.group(1)) if m else None
+
+
+def test_pdf_contains_every_seed_sentence_and_cell(built) -> None:
+    # Reading order (not -layout), footers removed, so paragraphs that cross a
+    # page and table cells that wrap read as one text.
+    raw = subprocess.run(["pdftotext", str(built / f"{STEM}.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    text = normalize(re.sub(r"—\s*\d+\s*—", "", raw))
+    missing = [u for u in seed_units() if u not in text]
+    assert not missing, missing
+
+
+def test_toc_numbers_match_the_page_footers(built) -> None:
+    pages = pages_text(built / f"{STEM}.pdf")
+    entries = toc_entries(built / f"{STEM}.pdf")
+    assert [n for _t, n in entries] == [1, 1, 3, 5, 6]  # the seed's own 目录
+    for title, number in entries:
+        # The heading's page: the first page after the 目录 whose text holds it.
+        where = next(i for i, p in enumerate(pages) if i > 1 and title in normalize(p))
+        assert footer_number(pages[where]) == number, title
+    # Cover and 目录 carry no number; the part lines are listed without one.
+    assert footer_number(pages[0]) is None and footer_number(pages[1]) is None
+    assert re.search(r"第一部分\s+部门整体绩效目标\s*$", pages[1].splitlines()[3])
+
+
+def test_docx_cached_toc_equals_the_pdf(built) -> None:
+    body = part(built / f"{STEM}.docx", "word/document.xml")
+    cached = []
+    for p in body.iter(w("p")):
+        style = p.find("w:pPr/w:pStyle", NS)
+        if style is not None and style.get(w("val")) == "TOC2":
+            texts = [t.text for t in p.iter(w("t")) if t.text]
+            cached.append((normalize(texts[0]), int(texts[-1])))
+    assert cached == toc_entries(built / f"{STEM}.pdf")
+    # Numbers filled in: Word need not (and is not asked to) update the field.
+    assert part(built / f"{STEM}.docx", "word/settings.xml").find("w:updateFields", NS) is None
+
+
+def test_all_fonts_embedded_and_cjk_faces_used(built) -> None:
+    out = subprocess.run(["pdffonts", str(built / f"{STEM}.pdf")], capture_output=True,
+                         text=True, check=True).stdout.splitlines()[2:]
+    assert out
+    for line in out:
+        assert re.search(r"\s(yes)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line), line
+    names = " ".join(out)
+    assert "FandolFang" in names or "NotoSerifCJK" in names  # 仿宋 body, no Kai fallback
+    assert "NotoSansCJK" in names  # 黑体 headings
+
+
+def test_bookmarks_and_metadata(built) -> None:
+    reader = PdfReader(str(built / f"{STEM}.pdf"))
+
+    def titles(outline) -> list[str]:
+        out = []
+        for item in outline:
+            out += titles(item) if isinstance(item, list) else [item.title]
+        return out
+
+    found = titles(reader.outline)
+    for expected in ("第一部分　部门整体绩效目标", "一、总体绩效目标", "三、工作保障措施",
+                     "第二部分　预算项目绩效目标", "2.执法工作经费绩效目标表"):
+        assert expected in found
+    assert reader.metadata.title == "承德县三家镇人民政府2024年部门预算绩效文本"
+    assert reader.metadata.author == "承德县三家镇人民政府"
+
+
+def test_no_converter_survives() -> None:
+    assert soffice_processes() == []
+
+
+def test_incremental_check_and_force(cli, example) -> None:
+    run = cli("build", example, "--check")
+    assert run.code == 1 and "stale" in run.err  # no outputs yet
+    assert not (example / "build").exists()
+    assert cli("build", example).code == 0
+    docx = example / "build" / f"{STEM}.docx"
+    before = docx.stat().st_mtime_ns
+    run = cli("build", example)
+    assert run.code == 0 and "1 unchanged" in run.err.replace("1 个未变", "1 unchanged")
+    assert docx.stat().st_mtime_ns == before
+    assert cli("build", example, "--check").code == 0
+    edit(example / "projects" / "01-zhucun.yaml", "  total: 6.19", "  total: 6.20")
+    edit(example / "projects" / "01-zhucun.yaml", "  fiscal: 6.19", "  fiscal: 6.20")
+    run = cli("build", example, "--check")
+    assert run.code == 1 and f"{STEM}.docx" in run.err and f"{STEM}.pdf" in run.err
+    assert docx.stat().st_mtime_ns == before  # --check writes nothing
+    assert cli("build", example, "--force").code == 0
+    assert cli("build", example, "--check").code == 0
+    # A hand-edited output is stale too.
+    docx.write_bytes(docx.read_bytes() + b"\0")
+    assert cli("build", example, "--check").code == 1
+
+
+def test_failed_pdf_step_keeps_the_previous_pair(cli, example, monkeypatch) -> None:
+    assert cli("build", example).code == 0
+    out = example / "build"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    edit(example / "document.yaml", "承德县财政局审核", "承德县财政局复核")
+    monkeypatch.setenv("PERFDOC_TIMEOUT", "0.01")  # every conversion "hangs"
+    run = cli("build", example)
+    assert run.code == 3
+    assert "--format docx" in run.err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert soffice_processes() == []
+
+
+def test_crashed_converter_is_restarted(tmp_path, cli, example) -> None:
+    assert cli("build", example, "--format", "docx").code == 0
+    docx = example / "build" / f"{STEM}.docx"
+    with ConverterPool(jobs=1) as pool:
+        conv = pool._all[0]
+        os.killpg(conv.process.pid, signal.SIGKILL)  # LibreOffice dies between documents
+        conv.process.wait()
+        pool.convert(docx, tmp_path / "out.pdf")
+        assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+    assert soffice_processes() == []
+
+
+def test_pdfa(cli, example) -> None:
+    assert cli("build", example, "--format", "pdf", "--pdfa").code == 0
+    pdf = example / "build" / f"{STEM}.pdf"
+    assert b"pdfaid:part" in pdf.read_bytes()
+    assert not (example / "build" / f"{STEM}.docx").exists()
+
+
+def test_sigterm_during_build_leaves_nothing_behind(example) -> None:
+    out = example / "build"
+    assert subprocess.run([sys.executable, "-m", "perfdoc", "build", str(example)],
+                          capture_output=True, timeout=600).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    edit(example / "document.yaml", "承德县财政局审核", "承德县财政局复核")
+    proc = subprocess.Popen([sys.executable, "-m", "perfdoc", "build", str(example)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not soffice_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert soffice_processes(), "the build never started LibreOffice"
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert soffice_processes() == []
+    leftovers = [p for p in Path("/tmp").glob("perfdoc-*") if p.exists()]
+    assert not [p for p in leftovers if p.stat().st_mtime > time.time() - 120
+                and p.name.startswith(("perfdoc-lo-", "perfdoc-build-"))]
+
+
+def test_converter_listens_on_loopback_only(tmp_path) -> None:
+    with ConverterPool(jobs=1) as pool:
+        conv = pool._all[0]
+        profile = conv.profile
+        assert profile is not None and profile.exists()
+        listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True).stdout \
+            if shutil.which("ss") else ""
+        for port in (conv.port, conv.uno_port):
+            if listening:
+                lines = [ln for ln in listening.splitlines() if f":{port} " in ln]
+                assert lines and all("127.0.0.1:" in ln for ln in lines), lines
+    assert not profile.exists()  # the per-run profile is removed
+    assert soffice_processes() == []
