@@ -56,7 +56,7 @@ class BuildOptions:
     skip_rules: bool = False
     force: bool = False
     check_only: bool = False
-    jobs: int = 2
+    jobs: int | None = None  # None: perfdoc.toml's [converter] jobs, else one per core
     converter: str | None = None
     pdfa: bool = False
     checks: CheckOptions = field(default_factory=CheckOptions)
@@ -386,11 +386,14 @@ def build_all(
                 on_done(r)
 
     if opts.wants_pdf:
-        # Stage: start warm converters, one per job, for the whole batch.
-        workers = max(1, min(opts.jobs, len(todo)))
-        with ConverterPool(jobs=workers, timeout=opts.timeout or 120.0,
-                           restart_after=opts.restart_after or 200, fonts_dir=opts.fonts,
-                           address=opts.converter) as pool:
+        # Stage: start warm converters, one per job, for the whole batch.  The
+        # command line wins over the workspace's [converter] settings.
+        conf = todo[0].workspace.config.converter
+        jobs = opts.jobs or conf.jobs or os.cpu_count() or 1
+        workers = max(1, min(jobs, len(todo)))
+        with ConverterPool(jobs=workers, timeout=opts.timeout or conf.timeout,
+                           restart_after=opts.restart_after or conf.restart_after,
+                           fonts_dir=opts.fonts, address=opts.converter) as pool:
             with ThreadPoolExecutor(max_workers=workers) as ex:
                 list(ex.map(lambda j: run(j, pool), todo))
     else:

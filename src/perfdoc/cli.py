@@ -127,10 +127,6 @@ def schema(outdir: str) -> int:
     return 0
 
 
-def _jobs_default() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
 @cli.command()
 @click.argument("dirs", nargs=-1)
 @click.option("-o", "--output", "outdir", default=None,
@@ -169,14 +165,19 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
             raise UsageError(_("{what} not found: {path}").format(what=what, path=given))
     if converter is not None and not converter.rpartition(":")[2].isdigit():
         raise UsageError(_("--converter must be HOST:PORT, not {value}").format(value=converter))
+    timeout = os.environ.get("PERFDOC_TIMEOUT")
+    try:
+        timeout_s = float(timeout) if timeout else None
+    except ValueError:
+        raise UsageError(_("PERFDOC_TIMEOUT must be a number of seconds, not {value}").format(
+            value=timeout)) from None
     opts = BuildOptions(
         outdir=Path(outdir) if outdir else None, fmt=fmt,  # type: ignore[arg-type]
         template=Path(template) if template else None, fonts=Path(fonts) if fonts else None,
         skip_rules=skip_rules, force=force, check_only=check_only,
-        jobs=jobs or _jobs_default(), converter=converter, pdfa=pdfa,
+        jobs=jobs, converter=converter, pdfa=pdfa,
         checks=CheckOptions(enable=enable, disable=disable),
-        timeout=float(os.environ["PERFDOC_TIMEOUT"]) if os.environ.get("PERFDOC_TIMEOUT")
-        else None,
+        timeout=timeout_s,
     )
     printer = BuildPrinter(total=len(folders), check_only=check_only)
     with printer:
