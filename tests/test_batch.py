@@ -111,3 +111,18 @@ def test_pdf_batch_with_two_converters_and_restarts(cli, tmp_path, monkeypatch) 
             f"{unit}_2024年部门预算绩效文本.docx", f"{unit}_2024年部门预算绩效文本.pdf"]
     assert soffice_processes() == []
     assert cli("build", ws, "--check").code == 0
+
+
+@needs_libreoffice
+def test_doctor_reports_what_draws_each_font(cli) -> None:
+    run = cli("--lang", "en", "doctor")
+    assert run.code == 0, run.out + run.err
+    assert "LibreOffice: " in run.out and "7." in run.out
+    assert "uno-capable Python: /" in run.out
+    lines = {line.split(" -> ")[0].strip(): line.split(" -> ")[1]
+             for line in run.out.splitlines() if line.startswith("  ") and " -> " in line}
+    assert set(lines) == {"仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体",
+                          "Times New Roman"}
+    assert "Fandol" in lines["仿宋_GB2312"] or "NotoSerifCJK" in lines["仿宋_GB2312"]
+    assert "NotoSansCJK" in lines["黑体"]
+    assert "gkai" in lines["楷体_GB2312"].lower()  # AR PL KaitiM GB, not a fallback
