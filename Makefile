@@ -29,7 +29,7 @@ test: install system-deps
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests bench templates
+	$(BIN)/ruff check src tests bench templates scripts
 	$(BIN)/mypy
 
 schema: install

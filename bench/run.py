@@ -102,7 +102,7 @@ def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None,
         # and a full pipe would stall the child.
         proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=err, env=env, start_new_session=True)
-        hwm: list[int] = []
+        hwm: list[int] = []  # the highest VmHWM seen, once there is one
         done = threading.Event()
 
         def poll() -> None:
@@ -111,7 +111,7 @@ def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None,
             while not done.is_set():
                 value = _read_hwm(proc.pid)
                 if value is not None:
-                    hwm.append(value)
+                    hwm[:] = [max(hwm[0], value) if hwm else value]
                 done.wait(0.005)
 
         def kill() -> None:
@@ -139,7 +139,7 @@ def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None,
         proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", errors="replace")
-    return Sample(wall, proc.returncode, usage.ru_maxrss, max(hwm) if hwm else None, tail)
+    return Sample(wall, proc.returncode, usage.ru_maxrss, hwm[0] if hwm else None, tail)
 
 
 @dataclass
@@ -264,8 +264,8 @@ def perfdoc_pdf(env: Env, ws: Path, out: Path, n_docs: int, *, cold: bool) -> Re
 def soffice_naive(env: Env, docx_dir: Path, out: Path, profile: Path) -> Result:
     """(c) one ``soffice --convert-to pdf`` process per .docx, one after another.
 
-    The profile is shared and warmed before timing (a fresh profile per call
-    adds ~2 s each), which is the baseline at its best.  perfdoc's fonts.conf
+    The profile is shared and warmed before timing (a fresh profile would add
+    its creation to every call), which is the baseline at its best.  perfdoc's fonts.conf
     is passed so both draw the same fonts and do the same layout work.
     """
     _fresh(out)
@@ -392,9 +392,18 @@ def machine(perfdoc: Sequence[str]) -> dict[str, str]:
         "libreoffice": run(["soffice", "--version"]),
         "pandoc": run(["pandoc", "--version"]).splitlines()[0] if shutil.which("pandoc") else "?",
         "perfdoc": run([*perfdoc, "--version"]),
+        # Other work on a 2-core machine skews every number; record how busy it was.
+        "load average at start": _loadavg(),
         "git": run(["git", "rev-parse", "--short", "HEAD"])
         + (" + uncommitted changes in src/ or templates/" if dirty.strip() else ""),
     }
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def generate(sizes: Sequence[int], seed: int) -> dict[int, tuple[Path, Path, list[synth.SynthDoc]]]:
@@ -495,6 +504,11 @@ def _fmt_mib(kib: int | None) -> str:
     return "—" if kib is None else f"{kib / 1024:.0f} MiB"
 
 
+def _passes_text(passes: dict[str, int]) -> str:
+    """``{"2": 50}`` -> ``50 × 2``: documents × LibreOffice passes each."""
+    return ", ".join(f"{docs} × {n}" for n, docs in passes.items()) or "—"
+
+
 def _toc(r: Result | None) -> str:
     if r is None or r.toc_checked is None:
         return "—"
@@ -569,8 +583,7 @@ def targets(sizes: dict[int, SizeResult], floor: dict[str, Any]) -> list[Target]
             ratio = (s.pandoc.wall_s / n) / (s.docx.wall_s / n)
             out.append(Target(f"(a) vs (d) per document, N={n}",
                               f"{_fmt_s(s.docx.wall_s / n)} vs {_fmt_s(s.pandoc.wall_s / n)} "
-                              f"({'perfdoc' if ratio >= 1 else 'pandoc'} "
-                              f"{max(ratio, 1 / ratio):.1f}× faster)", "(information)", "—"))
+                              f"(pandoc/perfdoc time {ratio:.2f}×)", "(information)", "—"))
     return out
 
 
@@ -626,7 +639,7 @@ def render_markdown(info: dict[str, str], argv: Sequence[str], floor: dict[str, 
                   f"{_fmt_mib(a.maxrss_kib)} | {_ok(d, _fmt_s(d.wall_s))} | "
                   f"{_fmt_s(d.wall_s / s.n)} | {(d.wall_s / s.n) / (a.wall_s / s.n):.2f}× |")
     md += ["", "## PDF: perfdoc batched (b) vs naive soffice per file (c)", "",
-           "| batch | docs | tables | (b) cold wall | per doc | passes (docs) | 目录 filled "
+           "| batch | docs | tables | (b) cold wall | per doc | docs × passes | 目录 filled "
            "| (b) warm wall | passes | perfdoc peak RSS | (c) wall | per doc | 目录 filled "
            "| (c)/(b) cold | (c)/(b) warm |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -639,8 +652,9 @@ def render_markdown(info: dict[str, str], argv: Sequence[str], floor: dict[str, 
         cw = c.wall_s
         md.append(
             f"| {s.label} | {s.n} | {s.projects} | {_ok(b, _fmt_s(b.wall_s))} | "
-            f"{_fmt_s(b.wall_s / s.n)} | {b.passes} | {_toc(b)} | {_ok(w, _fmt_s(w.wall_s))} | "
-            f"{w.passes} | {_fmt_mib(max(b.hwm_kib or 0, w.hwm_kib or 0) or None)} | "
+            f"{_fmt_s(b.wall_s / s.n)} | {_passes_text(b.passes)} | {_toc(b)} | "
+            f"{_ok(w, _fmt_s(w.wall_s))} | {_passes_text(w.passes)} | "
+            f"{_fmt_mib(max(b.hwm_kib or 0, w.hwm_kib or 0) or None)} | "
             f"{_ok(c, _fmt_s(cw))} | {_fmt_s(cw / s.n)} | {_toc(c)} | "
             f"{cw / b.wall_s:.1f}× | {cw / w.wall_s:.1f}× |")
     md += ["", "## Targets", "", "| target | measured | goal | verdict |", "|---|---|---|---|"]
@@ -804,6 +818,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 notes.append(f"{s.label} {name} failed: {r.note}")
     if not floor["ok"]:
         notes.append("a floor command failed; see results.json")
+    info["load average at end"] = _loadavg()
     tgts = targets(by_n, floor)
     total_s = time.monotonic() - started
     shown_args = list(sys.argv[1:] if argv is None else argv)

@@ -53,9 +53,12 @@ def missing(po: Path) -> list[str]:
     """Message ids in the code that *po* does not translate."""
     with po.open("rb") as fh:
         catalog = read_po(fh)
-    return [
-        str(m.id) for m in template() if m.id and not (catalog.get(m.id) and catalog.get(m.id).string)
-    ]
+    out = []
+    for message in template():
+        translated = catalog.get(message.id) if message.id else None
+        if message.id and not (translated and translated.string):
+            out.append(str(message.id))
+    return out
 
 
 def main(command: str) -> int:
@@ -70,7 +73,9 @@ def main(command: str) -> int:
                 catalog = read_po(fh)
             catalog.update(tpl, no_fuzzy_matching=True)
             with po.open("wb") as fh:
-                write_po(fh, catalog, omit_header=True, sort_output=True, width=0,
+                # Keep the header: it carries Language and Plural-Forms, and its
+                # fixed dates keep the compiled .mo reproducible.
+                write_po(fh, catalog, omit_header=False, sort_output=True, width=0,
                          ignore_obsolete=True, include_previous=False)
     elif command == "compile":
         for po in po_files():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +17,17 @@ from perfdoc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "sanjia_2024"
-SEED = ROOT.parent / "shared" / "seed" / "000_47f6fefdd4530b27.txt"
+# A copy of shared/seed/000_47f6fefdd4530b27.txt: the real document the example
+# reproduces, kept here so the tests do not depend on files outside the repo.
+SEED = ROOT / "tests" / "fixtures" / "seed_sanjia_2024.txt"
+
+# Every temporary file of this test run, including LibreOffice profiles made by
+# perfdoc processes the tests start, lives under one folder.  That tells this
+# run's converters apart from any other perfdoc running on the machine.
+RUN_TMP = Path(tempfile.mkdtemp(prefix="perfdoc-tests-"))
+os.environ["TMPDIR"] = str(RUN_TMP)
+tempfile.tempdir = str(RUN_TMP)
+atexit.register(shutil.rmtree, RUN_TMP, ignore_errors=True)
 
 
 @dataclass
@@ -24,6 +37,12 @@ class Run:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Golden messages are English; tests/test_i18n.py covers the Chinese default."""
+    monkeypatch.setenv("PERFDOC_LANG", "en")
 
 
 @pytest.fixture
@@ -67,19 +86,14 @@ def _perfdoc_soffice() -> dict[int, str]:
     found = {}
     for line in out.splitlines():
         pid, _sep, args = line.strip().partition(" ")
-        if "soffice" in args and "perfdoc-lo-" in args:
+        if "soffice" in args and f"{RUN_TMP}/perfdoc-lo-" in args:
             found[int(pid)] = args
     return found
 
 
-# Converters that were running before the tests (e.g. a benchmark in another
-# shell) are not the tests' business.
-_BEFORE = set(_perfdoc_soffice())
-
-
 def soffice_processes() -> list[str]:
     """Return soffice processes with a perfdoc profile that these tests started."""
-    return [args for pid, args in _perfdoc_soffice().items() if pid not in _BEFORE]
+    return list(_perfdoc_soffice().values())
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -63,7 +63,7 @@ def test_output_folder_is_flat(cli, tmp_path) -> None:
 
 def test_clashing_names_are_refused_before_anything_is_written(cli, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PERFDOC_LANG", "en")
-    ws = make_workspace(tmp_path / "ws", ["甲镇人民政府", "甲镇人民政府", "乙镇人民政府"])
+    make_workspace(tmp_path / "ws", ["甲镇人民政府", "甲镇人民政府", "乙镇人民政府"])
     out = tmp_path / "out"
     monkeypatch.chdir(tmp_path)
     run = cli("build", "ws", "--format", "docx", "-o", out)

@@ -66,7 +66,7 @@ def test_percentage_written_as_string(cli, example, monkeypatch) -> None:
     code, out = validate(cli, example, monkeypatch)
     assert out == [
         f"sanjia_2024/{P1}:14:8: [error] 3月底 (funding_plan.mar) must be a number from 0 to "
-        "100 without %, e.g. 25, not 25% (schema)"
+        "100 without %: write 25, not 25% (schema)"
     ]
     assert code == 1
 
@@ -131,8 +131,8 @@ def test_empty_file(cli, example, monkeypatch) -> None:
     code, out = validate(cli, example, monkeypatch)
     assert code == 1
     assert out == [
-        "sanjia_2024/goals.yaml:1:1: [error] the file is empty; it must hold "
-        "goals.yaml：分项绩效目标与工作保障措施. (schema)"
+        "sanjia_2024/goals.yaml:1:1: [error] the file is empty; fill in its keys "
+        "(see schemas/goals.schema.json) (schema)"
     ]
 
 

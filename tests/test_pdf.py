@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from perfdoc.convert import ConverterPool
-from tests.conftest import EXAMPLE, edit, needs_libreoffice, soffice_processes
+from tests.conftest import EXAMPLE, RUN_TMP, edit, needs_libreoffice, soffice_processes
 from tests.docxtext import NS, part, w
 from tests.seedtext import normalize, seed_units
 
@@ -201,9 +201,9 @@ def test_sigterm_during_build_leaves_nothing_behind(example) -> None:
     assert proc.returncode == 130
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert soffice_processes() == []
-    leftovers = [p for p in Path("/tmp").glob("perfdoc-*") if p.exists()]
-    assert not [p for p in leftovers if p.stat().st_mtime > time.time() - 120
-                and p.name.startswith(("perfdoc-lo-", "perfdoc-build-"))]
+    # No temp files: no profile, no build folder, no half-written output.
+    assert not list(RUN_TMP.glob("perfdoc-lo-*")) and not list(RUN_TMP.glob("perfdoc-build-*"))
+    assert not list(out.glob(".perfdoc-tmp-*"))
 
 
 def test_converter_listens_on_loopback_only(tmp_path) -> None:

@@ -39,7 +39,14 @@ from perfdoc.paginate import printed_pages
 from perfdoc.problems import Level, Problem, display_path, has_failures
 from perfdoc.render import default_template_bytes, document_date, render_docx
 from perfdoc.validate import DOCUMENT_FILE, Document, load_document
-from perfdoc.workspace import Workspace, find_workspace, is_inside, resolve_document_path
+from perfdoc.workspace import (
+    CONFIG_FILE,
+    Workspace,
+    config_location,
+    find_workspace,
+    is_inside,
+    resolve_document_path,
+)
 
 Format = Literal["all", "docx", "pdf"]
 Status = Literal["built", "skipped", "failed", "stale", "fresh"]
@@ -104,6 +111,7 @@ def _template_for(
     """Pick the template: --template, then the document's, then the workspace's, then ours."""
     meta_file = doc.sources[DOCUMENT_FILE]
     chosen: Path | None = None
+    from_config = False
     if opts.template is not None:
         chosen = opts.template  # typed by the user: any path is allowed
     elif doc.meta.settings.template:
@@ -118,8 +126,10 @@ def _template_for(
                 rule="io")]
     elif ws.config.template and ws.root is not None:
         candidate = ws.root / ws.config.template
+        from_config = True
         if Path(ws.config.template).is_absolute() or not is_inside(candidate, ws.root):
-            return None, "", [Problem(display_path(ws.root / "perfdoc.toml"), 1, 1, Level.ERROR,
+            return None, "", [Problem(display_path(ws.root / CONFIG_FILE),
+                                      *config_location(ws.root, "template"), Level.ERROR,
                                       "io", _("the template path {path} leads outside the "
                                               "workspace").format(path=ws.config.template))]
         chosen = candidate.resolve()
@@ -131,6 +141,11 @@ def _template_for(
         at = ("settings", "template")
         if opts.template is not None:
             return None, "", [Problem(display_path(chosen), 1, 1, Level.ERROR, "io",
+                                      _("cannot read the template: {reason}").format(
+                                          reason=exc.strerror or exc))]
+        if from_config and ws.root is not None:
+            return None, "", [Problem(display_path(ws.root / CONFIG_FILE),
+                                      *config_location(ws.root, "template"), Level.ERROR, "io",
                                       _("cannot read the template: {reason}").format(
                                           reason=exc.strerror or exc))]
         return None, "", [meta_file.problem(at, _("cannot read the template: {reason}").format(
@@ -240,9 +255,6 @@ def _recorded_pages(job: Job) -> dict[str, int] | None:
 def build_one(job: Job, opts: BuildOptions, pool: ConverterPool | None) -> DocResult:
     """Build one planned document and replace its outputs together."""
     result = DocResult(job.doc.folder, "built", list(job.problems))
-    if not opts.force and _is_fresh(job, opts):
-        result.status = "skipped"
-        return result
     pages: dict[str, int] | None = None
     passes = 0
     files: dict[Path, bytes] = {}
@@ -389,8 +401,8 @@ def build_all(
         # Stage: start warm converters, one per job, for the whole batch.  The
         # command line wins over the workspace's [converter] settings.
         conf = todo[0].workspace.config.converter
-        jobs = opts.jobs or conf.jobs or os.cpu_count() or 1
-        workers = max(1, min(jobs, len(todo)))
+        converters = opts.jobs or conf.jobs or os.cpu_count() or 1
+        workers = max(1, min(converters, len(todo)))
         with ConverterPool(jobs=workers, timeout=opts.timeout or conf.timeout,
                            restart_after=opts.restart_after or conf.restart_after,
                            fonts_dir=opts.fonts, address=opts.converter) as pool:

@@ -65,19 +65,16 @@ def cli(lang: str | None, debug: bool) -> None:
 def validate(dirs: tuple[str, ...], fmt: str) -> int:
     """Check the YAML against the schema only (default DIR: .)."""
     folders, problems = _document_folders(dirs)
+    broken = 1 if problems else 0
     for folder in folders:
         _doc, found = load_document(folder)
         problems += found
+        broken += has_failures(found)
     _emit(problems, fmt)
-    failed = has_failures(problems)
     if fmt == "text":
-        click.echo(
-            (_("{n} document(s) have errors") if failed else _("{n} document(s) valid")).format(
-                n=len(folders)
-            ),
-            err=True,
-        )
-    return 1 if failed else 0
+        click.echo(_("{valid} document(s) valid, {broken} with errors").format(
+            valid=len(folders) - broken, broken=broken), err=True)
+    return 1 if has_failures(problems) else 0
 
 
 @cli.command()
@@ -160,9 +157,10 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
     if problems:
         _emit(problems, "text")
         return 1
-    for given, what in ((template, "template"), (fonts, "fonts")):
-        if given is not None and not Path(given).exists():
-            raise UsageError(_("{what} not found: {path}").format(what=what, path=given))
+    if template is not None and not Path(template).is_file():
+        raise UsageError(_("template not found: {path}").format(path=template))
+    if fonts is not None and not Path(fonts).is_dir():
+        raise UsageError(_("fonts folder not found: {path}").format(path=fonts))
     if converter is not None and not converter.rpartition(":")[2].isdigit():
         raise UsageError(_("--converter must be HOST:PORT, not {value}").format(value=converter))
     timeout = os.environ.get("PERFDOC_TIMEOUT")

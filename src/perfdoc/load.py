@@ -30,6 +30,10 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: once instead of eating memory.
 MAX_EXPANDED_NODES = 500_000
 
+#: Nor does it nest deeper than this; deeper data would exhaust Python's stack
+#: in the recursive walks below (libyaml itself allows 1000 levels).
+MAX_DEPTH = 100
+
 # XML 1.0 forbids these code points; a .docx holding one is corrupt.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -168,8 +172,18 @@ def _illegal_characters(text: str, display: str) -> list[Problem]:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = exc.problem or exc.context or str(exc)
+    if exc.problem and exc.context:
+        if exc.context_mark is not None and (
+            "end of stream" in exc.problem or exc.context == "while scanning a simple key"
+        ):
+            # A quote or key that never ends: where it starts is what to fix,
+            # not the end of the file (or of a megabyte-long line).
+            mark = exc.context_mark
+            what = f"{exc.problem} {exc.context}"
+        elif exc.problem.startswith("but "):
+            what = f"{exc.context} {exc.problem}"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
     bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in bad_line[: max(col, 1)] or "\t" in bad_line[:1]:
@@ -181,34 +195,44 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
 
 
 def _check_expansion(root: yaml.Node, display: str) -> None:
-    """Refuse alias bombs and recursive aliases before expanding anything."""
-    sizes: dict[int, int] = {}
+    """Refuse alias bombs, recursive aliases and deep nesting before expanding anything."""
+    # Per node: its expanded size and its height (levels of nesting below it).
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
-        ident = id(node)
-        if ident in sizes:
-            return sizes[ident]
-        if ident in active:
-            raise LoadFailed(
-                Problem(
-                    display, node.start_mark.line + 1, node.start_mark.column + 1,
-                    Level.ERROR, "yaml", _("an alias refers to itself (a recursive structure)"),
-                )
-            )
-        active.add(ident)
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += size(k) + size(v)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                total += size(item)
-        active.discard(ident)
-        sizes[ident] = min(total, MAX_EXPANDED_NODES + 1)
-        return sizes[ident]
+    def refuse(node: yaml.Node, message: str) -> LoadFailed:
+        return LoadFailed(
+            Problem(display, node.start_mark.line + 1, node.start_mark.column + 1,
+                    Level.ERROR, "yaml", message)
+        )
 
-    if size(root) > MAX_EXPANDED_NODES:
+    def size(node: yaml.Node, depth: int) -> int:
+        ident = id(node)
+        if ident in active:
+            raise refuse(node, _("an alias refers to itself (a recursive structure)"))
+        if ident not in sizes:
+            if depth > MAX_DEPTH:
+                raise refuse(node, _("the data nests more than {limit} levels deep; a "
+                                     "document needs only a few").format(limit=MAX_DEPTH))
+            active.add(ident)
+            total, height = 1, 0
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            for child in children:
+                total += size(child, depth + 1)
+                height = max(height, sizes[id(child)][1] + 1)
+            active.discard(ident)
+            sizes[ident] = (min(total, MAX_EXPANDED_NODES + 1), height)
+        total, height = sizes[ident]
+        if depth + height > MAX_DEPTH:  # an alias to deep data, used deep down
+            raise refuse(node, _("the data nests more than {limit} levels deep; a "
+                                 "document needs only a few").format(limit=MAX_DEPTH))
+        return total
+
+    if size(root, 0) > MAX_EXPANDED_NODES:
         raise LoadFailed(
             Problem(
                 display, 1, 1, Level.ERROR, "yaml",
@@ -231,6 +255,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, at: Path_) -> Any:
         self.yf.value_locs.setdefault(at, self.loc(node))
+        if node.tag not in _PLAIN_COLLECTION_TAGS and not isinstance(node, yaml.ScalarNode):
+            raise self.refused_tag(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
         if isinstance(node, yaml.SequenceNode):
@@ -279,10 +305,16 @@ class _Builder:
             try:
                 value = Decimal(text.replace("_", ""))
             except InvalidOperation:
-                return self.constructor.construct_yaml_float(node)  # .inf, .nan
+                try:
+                    return self.constructor.construct_yaml_float(node)  # .inf, .nan
+                except ValueError:  # an explicit ``!!float abc``
+                    raise self.unreadable(node) from None
             return value
         if tag == "tag:yaml.org,2002:int":
-            return SourceInt(self.constructor.construct_yaml_int(node), text)
+            try:
+                return SourceInt(self.constructor.construct_yaml_int(node), text)
+            except ValueError:  # an explicit ``!!int abc``
+                raise self.unreadable(node) from None
         if tag == "tag:yaml.org,2002:str":
             if _XML_ILLEGAL.search(text):
                 raise LoadFailed(
@@ -300,13 +332,43 @@ class _Builder:
             "tag:yaml.org,2002:bool",
             "tag:yaml.org,2002:timestamp",
         ):
-            return self.constructor.construct_object(node, deep=True)
-        raise LoadFailed(
-            Problem(
-                self.yf.display, *_astuple(self.loc(node)), Level.ERROR, "yaml",
-                _("the tag {tag} is not allowed; write plain values").format(tag=tag),
-            )
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except (ValueError, KeyError):  # 2024-13-45, ``!!bool maybe``
+                raise self.unreadable(node) from None
+        raise self.refused_tag(node)
+
+    def refused_tag(self, node: yaml.Node) -> LoadFailed:
+        """Return the problem for a tag perfdoc does not read, such as ``!!python/…``."""
+        if node.tag == "tag:yaml.org,2002:merge":
+            message = _("merge keys (<<) are not supported; write the fields out")
+        else:
+            message = _("the tag {tag} is not allowed; write plain values").format(
+                tag=_short_tag(node.tag))
+        return LoadFailed(
+            Problem(self.yf.display, *_astuple(self.loc(node)), Level.ERROR, "yaml", message)
         )
+
+    def unreadable(self, node: yaml.ScalarNode) -> LoadFailed:
+        """Return the problem for a scalar whose type YAML knows but whose text is wrong."""
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            message = _("'{text}' is not a valid date; write a date such as 2024-01-01, "
+                        "or put the text in quotes").format(text=node.value)
+        else:
+            message = _("'{text}' cannot be read as {tag}; remove the tag or correct "
+                        "the value").format(
+                text=node.value, tag=_short_tag(node.tag))
+        return LoadFailed(
+            Problem(self.yf.display, *_astuple(self.loc(node)), Level.ERROR, "yaml", message)
+        )
+
+
+_PLAIN_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _short_tag(tag: str) -> str:
+    """Show a tag the way it is written: ``!!python/name:os.system``."""
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _astuple(loc: Loc) -> tuple[int, int]:

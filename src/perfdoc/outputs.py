@@ -22,11 +22,19 @@ from typing import Any
 # Characters Windows, macOS or Linux refuse in file names.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 TEMP_PREFIX = ".perfdoc-tmp-"
+# File systems allow 255 bytes per name; the stamp adds "." and ".perfdoc.json".
+MAX_STEM_BYTES = 200
 
 
 def output_stem(unit: str, year: int) -> str:
-    """Return ``<单位名称>_<年度>年部门预算绩效文本`` with unsafe characters replaced."""
-    stem = f"{unit}_{year}年部门预算绩效文本"
+    """Return ``<单位名称>_<年度>年部门预算绩效文本`` with unsafe characters replaced.
+
+    A unit name too long for a file name is cut short; the year part is kept.
+    """
+    tail = f"_{year}年部门预算绩效文本"
+    room = MAX_STEM_BYTES - len(tail.encode("utf-8"))
+    unit = unit.encode("utf-8")[: max(room, 0)].decode("utf-8", "ignore")
+    stem = f"{unit}{tail}"
     stem = _UNSAFE.sub("_", stem).strip(" .")
     return stem or "document"
 

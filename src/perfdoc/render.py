@@ -28,6 +28,7 @@ from perfdoc.problems import Level, Problem, display_path
 from perfdoc.resources import resource
 
 DEFAULT_TEMPLATE = "default/template.docx"
+DEFAULT_DISPLAY = "<default template>"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 # ``{% vmerge expr %}`` in a cell: perfdoc's own tag, handled like docxtpl's
@@ -164,6 +165,14 @@ def render_docx(
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _template_error(template_display, _("not a usable .docx template: {what}").format(
             what=exc)) from None
+    except Exception as exc:
+        # Anything else raised while a custom template's own code runs, such as
+        # {{ 1/0 }}, {% include %} or a range the sandbox refuses, is the
+        # template's fault; in the default template it is a bug.
+        if template_display == DEFAULT_DISPLAY:
+            raise
+        raise _template_error(template_display, _("the template's code failed: {what}").format(
+            what=f"{type(exc).__name__}: {exc}")) from None
     buffer = io.BytesIO()
     tpl.save(buffer)
     return repack(buffer.getvalue(), title=title, author=author, when=when,
@@ -177,4 +186,4 @@ def _template_error(display: str, message: str) -> DocumentError:
 
 def template_display(path: Path | None) -> str:
     """Name a template in messages."""
-    return display_path(path) if path else "<default template>"
+    return display_path(path) if path else DEFAULT_DISPLAY

@@ -8,6 +8,7 @@ misspelt key gets a did-you-mean.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -101,14 +102,24 @@ def _field_info(
 
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """Return the model type of the value at *loc* (``()`` is *model* itself)."""
+    loc = list(loc)
+    while loc and isinstance(loc[-1], int):
+        loc.pop()  # an item of ``list[X]`` is an X, which the list's field names
     if not loc:
         return model
     holder, _title = _field_info(model, loc)
-    key = next((p for p in reversed(loc) if isinstance(p, str)), None)
-    if holder is None or key is None or key not in holder.model_fields:
-        return None
-    inner = _models_in(holder.model_fields[key].annotation)
-    return inner[0] if inner else None
+    key = loc[-1]
+    if holder is not None and isinstance(key, str) and key in holder.model_fields:
+        inner = _models_in(holder.model_fields[key].annotation)
+        return inner[0] if inner else None
+    # A key of a ``dict[str, X]`` field, such as a rule id under ``checks``: an X.
+    container, (outer, _t) = loc[:-1], _field_info(model, loc[:-1])
+    name = container[-1] if container else None
+    if outer is not None and isinstance(name, str) and name in outer.model_fields and (
+        typing.get_origin(outer.model_fields[name].annotation) is dict
+    ):
+        return _model_at(model, container)
+    return None
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -119,7 +130,9 @@ def dotted(loc: Sequence[str | int]) -> str:
     return out
 
 
-def _clean_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+def _clean_loc(
+    data: Any, loc: tuple[str | int, ...], kind: str = "missing"
+) -> tuple[str | int, ...]:
     """Drop the union-member tags pydantic puts into a location."""
     out: list[str | int] = []
     current = data
@@ -131,10 +144,29 @@ def _clean_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
             out.append(part)
-        elif last:
-            out.append(part)
+        elif last and kind == "missing":
+            out.append(part)  # the missing field's name
         # otherwise: a tag such as 'RuleSetting' or 'bool'; skip it
     return tuple(out)
+
+
+_MAPPING_KINDS = ("model_type", "model_attributes_type", "dict_type")
+
+
+def _union_noise(
+    errors: list[tuple[Any, tuple[str | int, ...]]],
+) -> set[int]:
+    """Return the indexes of union members' errors that only say "not this member".
+
+    ``checks: {value-format: {level: fatal}}`` fails both ``RuleSetting`` (at
+    ``level``) and ``bool`` (at the value itself); an error deeper in the data
+    shows which member the author meant, so the value-level one is noise.
+    """
+    deeper = {loc[:n] for _err, loc in errors for n in range(len(loc))}
+    return {
+        i for i, (err, loc) in enumerate(errors)
+        if err["loc"] and (not loc or err["loc"][-1] != loc[-1]) and loc in deeper
+    }
 
 
 def _suggest(key: str, model: type[BaseModel] | None) -> str:
@@ -157,31 +189,47 @@ def _field_label(model: type[BaseModel], loc: Sequence[str | int]) -> str:
     return f"{title} ({path})" if title else path
 
 
+#: Longer values are shortened when a message quotes them.
+MAX_QUOTED = 60
+
+
+def _shorten(value: Any) -> Any:
+    """Cut a long text to its start, so a message never repeats a megabyte of input."""
+    if isinstance(value, str) and len(value) > MAX_QUOTED:
+        return value[:MAX_QUOTED] + "…"
+    return value
+
+
 def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> str:
     kind = err["type"]
     label = _field_label(model, loc)
     ctx = err.get("ctx") or {}
     given = err.get("input")
+    shown = _shorten(given)
     if kind == "missing":
         return _("missing required field {field}").format(field=label)
+    if given is None and kind.endswith("_type"):
+        # ``name:`` with nothing after it: YAML reads null, not the wrong type.
+        return _("{field} must not be empty").format(field=label)
     if kind == "extra_forbidden":
         key = str(loc[-1])
         hint = _suggest(key, _model_at(model, loc[:-1]))
-        msg = _("unknown key '{key}'").format(key=key)
+        msg = _("unknown key '{key}'").format(key=_shorten(key))
         if hint:
             msg += _("; did you mean '{suggestion}'?").format(suggestion=hint)
         return msg
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
+        number = _leading_number(given)
         if isinstance(given, str) and given.strip().endswith(("%", "％")):
             return _(
-                "{field} must be a number from 0 to 100 without %, e.g. 25, not {given}"
-            ).format(field=label, given=given)
+                "{field} must be a number from 0 to 100 without %: write {number}, not {given}"
+            ).format(field=label, number=number or "25", given=shown)
         if isinstance(given, str) and any(u in given for u in ("万", "元")):
             return _(
                 "{field} must be a plain number; the unit comes from money_unit "
-                "(write 6.19, not {given})"
-            ).format(field=label, given=given)
-        return _("{field} must be a number, not {given!r}").format(field=label, given=given)
+                "(write {number}, not {given})"
+            ).format(field=label, number=number or "6.19", given=shown)
+        return _("{field} must be a number, not {given!r}").format(field=label, given=shown)
     if kind in ("string_type",):
         return _("{field} must be text").format(field=label)
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -194,9 +242,9 @@ def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> st
         )
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if not loc:
-            return _("the file must be a mapping of keys to values, not {kind}").format(
-                kind=type(given).__name__
-            )
+            if isinstance(given, list):
+                return _("the file must be a mapping of 'key: value' lines, not a list")
+            return _("the file must be a mapping of 'key: value' lines, not a single value")
         return _("{field} must be a mapping (indented 'key: value' lines)").format(field=label)
     if kind in ("too_short", "string_too_short"):
         return _("{field} must not be empty").format(field=label)
@@ -215,21 +263,39 @@ def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> st
     return f"{label}: {err['msg']}"
 
 
+def _leading_number(given: object) -> str:
+    """Return the number a mistyped value starts with: ``12`` from ``12万元``."""
+    m = re.match(r"\s*([0-9]+(?:\.[0-9]+)?)", given) if isinstance(given, str) else None
+    return m.group(1) if m else ""
+
+
+def _shape_name(model: type[BaseModel]) -> str:
+    from perfdoc.model import FILE_MODELS
+
+    return next((name for name, m in FILE_MODELS.items() if m is model), "document")
+
+
 def validate_file(yf: YamlFile, model: type[M]) -> tuple[M | None, list[Problem]]:
     """Validate one loaded file against *model*; return the instance or the problems."""
     if yf.data is None:
         return None, [
             Problem(yf.display, 1, 1, Level.ERROR, "schema",
-                    _("the file is empty; it must hold {what}").format(what=model.__doc__ or ""))
+                    _("the file is empty; fill in its keys (see schemas/{shape}.schema.json)")
+                    .format(shape=_shape_name(model)))
         ]
     try:
         return model.model_validate(yf.data), []
     except ValidationError as exc:
         problems: list[Problem] = []
         seen: set[tuple[str | int, ...]] = set()
-        for err in exc.errors():
-            loc = _clean_loc(yf.data, tuple(err["loc"]))
-            if loc in seen:
+        errors = [(err, _clean_loc(yf.data, tuple(err["loc"]), err["type"]))
+                  for err in exc.errors()]
+        noise = _union_noise(errors)
+        # Where a union fails as a whole, "true or false" says more than "a mapping".
+        order = sorted(range(len(errors)), key=lambda i: errors[i][0]["type"] in _MAPPING_KINDS)
+        for i in order:
+            err, loc = errors[i]
+            if i in noise or loc in seen:
                 continue  # one message per place: unions report once per member
             seen.add(loc)
             message = _message(model, err, loc)

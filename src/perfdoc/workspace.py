@@ -102,6 +102,25 @@ def find_workspace(start: Path) -> tuple[Workspace, list[Problem]]:
     return Workspace(None), []
 
 
+def config_location(root: Path, key: str) -> tuple[int, int]:
+    """Return the line and column of a top-level *key*'s value in ``perfdoc.toml``.
+
+    tomllib keeps no positions, so the text is searched; ``(1, 1)`` when not found.
+    """
+    try:
+        text = (root / CONFIG_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*=\s*")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            break  # top-level keys come before the first table
+        m = pattern.match(line)
+        if m:
+            return number, m.end() + 1
+    return 1, 1
+
+
 def is_inside(path: Path, root: Path) -> bool:
     """Say whether *path*, with symlinks resolved, lies inside *root*."""
     try:

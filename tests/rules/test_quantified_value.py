@@ -33,4 +33,4 @@ def test_qualitative_value(check):
             value: 持续使用
         """, problem=(12, 12),
         message="指标值 '持续使用' is qualitative (it has no number); a quantified target such "
-                "as ≥95% or ≤7 工作日 can be checked at the end of the year")
+                "as ≥95%, ≤7 工作日 can be checked at the end of the year")

@@ -45,7 +45,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(
             project.source, ("indicators", i, "value"),
             _("指标值 '{value}' is qualitative (it has no number); a quantified target "
-              "such as ≥95% or ≤7 工作日 can be checked at the end of the year").format(
+              "such as ≥95%, ≤7 工作日 can be checked at the end of the year").format(
                 value=indicator.value
             ),
         )
