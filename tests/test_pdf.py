@@ -169,6 +169,7 @@ def test_crashed_converter_is_restarted(tmp_path, cli, example) -> None:
     assert cli("build", example, "--format", "docx").code == 0
     docx = example / "build" / f"{STEM}.docx"
     with ConverterPool(jobs=1) as pool:
+        pool.convert(docx, tmp_path / "first.pdf")
         conv = pool._all[0]
         os.killpg(conv.process.pid, signal.SIGKILL)  # LibreOffice dies between documents
         conv.process.wait()
@@ -190,12 +191,16 @@ def test_sigterm_during_build_leaves_nothing_behind(example) -> None:
                           capture_output=True, timeout=600).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     edit(example / "document.yaml", "承德县财政局审核", "承德县财政局复核")
+    # Forty tables make the conversion last long enough to be interrupted in it.
+    for i in range(3, 43):
+        shutil.copy(example / "projects" / "02-zhifa.yaml", example / "projects" / f"{i:02d}-x.yaml")
     proc = subprocess.Popen([sys.executable, "-m", "perfdoc", "build", str(example)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not soffice_processes() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert soffice_processes(), "the build never started LibreOffice"
+    time.sleep(1.0)  # LibreOffice is loading or laying out the document now
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -206,8 +211,18 @@ def test_sigterm_during_build_leaves_nothing_behind(example) -> None:
     assert not list(out.glob(".perfdoc-tmp-*"))
 
 
+def _docx_of(tmp_path: Path) -> Path:
+    folder = tmp_path / "doc"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))
+    subprocess.run([sys.executable, "-m", "perfdoc", "build", str(folder), "--format", "docx"],
+                   check=True, capture_output=True)
+    return folder / "build" / f"{STEM}.docx"
+
+
 def test_converter_listens_on_loopback_only(tmp_path) -> None:
     with ConverterPool(jobs=1) as pool:
+        assert pool._all == []  # converters start on first use
+        pool.convert(_docx_of(tmp_path), tmp_path / "out.pdf")
         conv = pool._all[0]
         profile = conv.profile
         assert profile is not None and profile.exists()

@@ -25,6 +25,8 @@ from perfdoc.context import build_context, heading_texts
 from perfdoc.convert import ConverterPool, font_fingerprint, libreoffice_version
 from perfdoc.errors import ConversionError, DocumentError, PerfdocError
 from perfdoc.i18n import _
+from perfdoc.load import load_yaml
+from perfdoc.model import DocumentFile
 from perfdoc.outputs import (
     OutputSet,
     file_sha256,
@@ -38,7 +40,7 @@ from perfdoc.outputs import (
 from perfdoc.paginate import printed_pages
 from perfdoc.problems import Level, Problem, display_path, has_failures
 from perfdoc.render import default_template_bytes, document_date, render_docx
-from perfdoc.validate import DOCUMENT_FILE, Document, load_document
+from perfdoc.validate import DOCUMENT_FILE, Document, load_document, validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
     Workspace,
@@ -168,45 +170,60 @@ def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
     return input_hash(parts)
 
 
-def plan(folders: Sequence[Path], opts: BuildOptions) -> tuple[list[Job], list[DocResult]]:
-    """Load, validate and check every document, and decide where its outputs go."""
-    jobs: list[Job] = []
-    failed: list[DocResult] = []
+def plan_one(folder: Path, opts: BuildOptions, outputs: OutputSet) -> Job | DocResult:
+    """Load, validate and check one document; return its job, or why it failed."""
+    ws, problems = find_workspace(folder)
+    doc, found = load_document(folder)
+    problems += found
+    if doc is None or has_failures(problems):
+        return DocResult(folder, "failed", problems, exit_code=1)
+    if not opts.skip_rules:
+        problems += check_document(doc, ws, opts.checks)
+        if has_failures(problems):
+            return DocResult(folder, "failed", problems, exit_code=1)
+    template, template_display, found = _template_for(doc, ws, opts)
+    problems += found
+    if template is None:
+        return DocResult(folder, "failed", problems, exit_code=1)
+    return Job(doc, ws, template, template_display, outputs, _hash(doc, template, opts), problems)
+
+
+def name_outputs(
+    folders: Sequence[Path], opts: BuildOptions
+) -> tuple[dict[Path, OutputSet], list[DocResult]]:
+    """Decide every document's output names, refusing clashes before anything is written.
+
+    Only ``document.yaml`` is read here (the unit and year make the name), so a
+    batch of hundreds of documents is never held in memory at once.  A document
+    whose ``document.yaml`` is broken gets a placeholder; its full validation
+    reports the problem.
+    """
+    named: dict[Path, OutputSet] = {}
     for folder in folders:
-        ws, problems = find_workspace(folder)
-        doc, found = load_document(folder)
-        problems += found
-        if doc is None or has_failures(problems):
-            failed.append(DocResult(folder, "failed", problems, exit_code=1))
-            continue
-        if not opts.skip_rules:
-            problems += check_document(doc, ws, opts.checks)
-            if has_failures(problems):
-                failed.append(DocResult(folder, "failed", problems, exit_code=1))
-                continue
-        template, template_display, found = _template_for(doc, ws, opts)
-        problems += found
-        if template is None:
-            failed.append(DocResult(folder, "failed", problems, exit_code=1))
-            continue
         outdir = opts.outdir if opts.outdir is not None else folder / "build"
-        outputs = OutputSet(outdir, output_stem(doc.meta.unit, doc.meta.year))
-        jobs.append(Job(doc, ws, template, template_display, outputs,
-                        _hash(doc, template, opts), problems))
-    # Two documents writing the same file is an error before anything is written.
-    by_target: dict[Path, list[Job]] = {}
-    for job in jobs:
-        by_target.setdefault(job.outputs.docx.resolve(), []).append(job)
-    clashing = {id(j) for group in by_target.values() if len(group) > 1 for j in group}
-    for job in [j for j in jobs if id(j) in clashing]:
-        others = [j for j in by_target[job.outputs.docx.resolve()] if j is not job]
-        job.problems.append(Problem(
-            display_path(job.doc.folder / DOCUMENT_FILE), 1, 1, Level.ERROR, "io",
-            _("{name} would also be written by {other}; give the documents different units "
-              "or years, or build them without -o").format(
-                name=job.outputs.docx.name, other=display_path(others[0].doc.folder))))
-        failed.append(DocResult(job.doc.folder, "failed", job.problems, exit_code=1))
-    return [j for j in jobs if id(j) not in clashing], failed
+        stem = folder.name
+        yf, _problems = load_yaml(folder / DOCUMENT_FILE, display_path(folder / DOCUMENT_FILE))
+        if yf is not None:
+            meta, _problems = validate_file(yf, DocumentFile)
+            if meta is not None:
+                stem = output_stem(meta.unit, meta.year)
+        named[folder] = OutputSet(outdir, stem)
+    by_target: dict[Path, list[Path]] = {}
+    for folder, outputs in named.items():
+        by_target.setdefault(outputs.docx.resolve(), []).append(folder)
+    failed: list[DocResult] = []
+    for group in by_target.values():
+        if len(group) < 2:
+            continue
+        for folder in group:
+            other = next(f for f in group if f != folder)
+            failed.append(DocResult(folder, "failed", [Problem(
+                display_path(folder / DOCUMENT_FILE), 1, 1, Level.ERROR, "io",
+                _("{name} would also be written by {other}; give the documents different units "
+                  "or years, or build them without -o").format(
+                    name=named[folder].docx.name, other=display_path(other)))], exit_code=1))
+            del named[folder]
+    return named, failed
 
 
 # --------------------------------------------------------------------------- one document
@@ -252,8 +269,14 @@ def _recorded_pages(job: Job) -> dict[str, int] | None:
     return None
 
 
-def build_one(job: Job, opts: BuildOptions, pool: ConverterPool | None) -> DocResult:
-    """Build one planned document and replace its outputs together."""
+def build_one(
+    job: Job, opts: BuildOptions, pool: ConverterPool | None,
+    cancelled: threading.Event | None = None,
+) -> DocResult:
+    """Build one planned document and replace its outputs together.
+
+    When *cancelled* is set (the build was interrupted) nothing is written.
+    """
     result = DocResult(job.doc.folder, "built", list(job.problems))
     pages: dict[str, int] | None = None
     passes = 0
@@ -262,28 +285,36 @@ def build_one(job: Job, opts: BuildOptions, pool: ConverterPool | None) -> DocRe
         # Stage: render the .docx; without LibreOffice its 目录 has no numbers yet.
         docx = _render(job, None)
     else:
-        # Stage: paginate.  Render with the numbers we expect (the last build's),
-        # convert, and read where each heading landed from the PDF's bookmarks.
-        # When the guess was right, that one LibreOffice pass is the PDF; when
-        # not (a first build), render the true numbers and convert once more.
-        # LibreOffice shows a 目录 field's cached entries as they are, and
-        # their number of lines does not depend on the numbers, so the second
-        # pass always settles.  (Its own index update would renumber the two
-        # part lines, which the seed lists without numbers.)
-        guess = _recorded_pages(job)
         with tempfile.TemporaryDirectory(prefix="perfdoc-build-") as tmp:
             src, pdf_path = Path(tmp) / "draft.docx", Path(tmp) / "draft.pdf"
-            for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - recorded in the stamp
-                docx = _render(job, guess)
-                src.write_bytes(docx)
+            if pool.fills_toc:
+                # Stage: one LibreOffice pass.  perfdoc's converter updates the
+                # 目录 as it exports (parts unnumbered, as in the seed), so the
+                # PDF's numbers are true; paginate reads where each heading
+                # landed from the bookmarks and writes the same numbers into
+                # the .docx's cached 目录.
+                src.write_bytes(_render(job, None))
                 pool.convert(src, pdf_path, pdfa=opts.pdfa)
+                passes = 1
                 pages = printed_pages(pdf_path, heading_texts(job.doc))
-                if pages == guess:
-                    break
-                guess = pages
+                docx = _render(job, pages)
             else:
-                raise ConversionError(_("the 目录's page numbers did not settle after {n} "
-                                        "passes").format(n=MAX_PASSES))
+                # A stock unoserver (--converter) exports the cached 目录 as it
+                # is: render the numbers we expect (the last build's), convert,
+                # and convert once more when the bookmarks disagree.  The 目录's
+                # length does not depend on its numbers, so this settles.
+                guess = _recorded_pages(job)
+                for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - recorded in the stamp
+                    docx = _render(job, guess)
+                    src.write_bytes(docx)
+                    pool.convert(src, pdf_path, pdfa=opts.pdfa)
+                    pages = printed_pages(pdf_path, heading_texts(job.doc))
+                    if pages == guess:
+                        break
+                    guess = pages
+                else:
+                    raise ConversionError(_("the 目录's page numbers did not settle after {n} "
+                                            "passes").format(n=MAX_PASSES))
             files[job.outputs.pdf] = pdf_path.read_bytes()
     if opts.fmt != "pdf":
         files[job.outputs.docx] = docx
@@ -296,6 +327,8 @@ def build_one(job: Job, opts: BuildOptions, pool: ConverterPool | None) -> DocRe
         "sha256": {path.name: sha256(data) for path, data in files.items()},
     }
     files[job.outputs.stamp] = stamp_bytes(stamp)
+    if cancelled is not None and cancelled.is_set():
+        raise KeyboardInterrupt
     # Stage: replace the outputs together, never half of them.
     write_together(files)
     result.written = [p for p in files if p != job.outputs.stamp]
@@ -352,66 +385,86 @@ def build_all(
     opts: BuildOptions,
     on_done: Callable[[DocResult], None] | None = None,
 ) -> BuildReport:
-    """Build (or with ``check_only`` compare) every document in *folders*."""
+    """Build (or with ``check_only`` compare) every document in *folders*.
+
+    Documents are handled one at a time per worker (load, check, render,
+    convert, write, forget), so memory stays flat however large the batch.
+    """
     started = time.monotonic()
-    # Stage: validate and check everything first; problems are reported together.
-    jobs, results = plan(folders, opts)
-    for r in results:
-        if on_done:
-            on_done(r)
-    if opts.check_only:
-        for job in jobs:
-            r = check_one(job, opts)
-            results.append(r)
-            if on_done:
-                on_done(r)
-        return BuildReport(results, time.monotonic() - started)
-
-    todo = jobs if opts.force else [j for j in jobs if not _is_fresh(j, opts)]
-    for job in jobs:
-        if job not in todo:
-            r = DocResult(job.doc.folder, "skipped", list(job.problems))
-            results.append(r)
-            if on_done:
-                on_done(r)
-    if not todo:
-        return BuildReport(results, time.monotonic() - started)
-
+    results: list[DocResult] = []
     lock = threading.Lock()
+    cancelled = threading.Event()
 
-    def run(job: Job, pool: ConverterPool | None) -> None:
-        try:
-            r = build_one(job, opts, pool)
-        except DocumentError as exc:
-            r = DocResult(job.doc.folder, "failed", job.problems + exc.problems, exit_code=1)
-        except PerfdocError as exc:
-            r = DocResult(job.doc.folder, "failed", list(job.problems), message=exc.message,
-                          exit_code=exc.exit_code)
-            if opts.fmt == "all":
-                r.message += "\n" + _(
-                    "The previous outputs were left as they were. `perfdoc build --format docx` "
-                    "writes the .docx without LibreOffice (its 目录 then has no page numbers "
-                    "until Word updates it).")
+    def report(r: DocResult) -> None:
         with lock:
             results.append(r)
             if on_done:
                 on_done(r)
 
-    if opts.wants_pdf:
-        # Stage: start warm converters, one per job, for the whole batch.  The
-        # command line wins over the workspace's [converter] settings.
-        conf = todo[0].workspace.config.converter
-        converters = opts.jobs or conf.jobs or os.cpu_count() or 1
-        workers = max(1, min(converters, len(todo)))
-        with ConverterPool(jobs=workers, timeout=opts.timeout or conf.timeout,
-                           restart_after=opts.restart_after or conf.restart_after,
-                           fonts_dir=opts.fonts, address=opts.converter) as pool:
-            with ThreadPoolExecutor(max_workers=workers) as ex:
-                list(ex.map(lambda j: run(j, pool), todo))
-    else:
-        for job in todo:
-            run(job, None)
+    # Stage: name every output first; a clash is refused before anything is written.
+    named, clashes = name_outputs(folders, opts)
+    for r in clashes:
+        report(r)
+
+    def process(folder: Path, pool: ConverterPool | None) -> None:
+        # Stage: load, validate and check this document.
+        job = plan_one(folder, opts, named[folder])
+        if isinstance(job, DocResult):
+            report(job)
+        elif opts.check_only:
+            report(check_one(job, opts))
+        elif not opts.force and _is_fresh(job, opts):
+            report(DocResult(folder, "skipped", list(job.problems)))
+        else:
+            report(_guarded_build(job, opts, pool, cancelled))
+
+    if not opts.wants_pdf or opts.check_only:
+        for folder in named:
+            process(folder, None)
+        return BuildReport(results, time.monotonic() - started)
+
+    # Stage: warm converters, one per job, for the whole batch.  They start
+    # lazily, on the first document that needs a PDF, so a batch of unchanged
+    # documents never starts LibreOffice.  The command line wins over the
+    # workspace's [converter] settings.
+    conf = find_workspace(next(iter(named)))[0].config.converter if named else None
+    converters = opts.jobs or (conf.jobs if conf else None) or os.cpu_count() or 1
+    workers = max(1, min(converters, len(named)))
+    with ConverterPool(jobs=workers, timeout=opts.timeout or (conf.timeout if conf else 120.0),
+                       restart_after=opts.restart_after or (conf.restart_after if conf else 200),
+                       fonts_dir=opts.fonts, address=opts.converter) as pool:
+        ex = ThreadPoolExecutor(max_workers=workers)
+        try:
+            for future in [ex.submit(process, folder, pool) for folder in named]:
+                future.result()
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): no worker may write from now on,
+            # and killing LibreOffice ends the conversions in flight at once.
+            cancelled.set()
+            pool.close()
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
     return BuildReport(results, time.monotonic() - started)
+
+
+def _guarded_build(
+    job: Job, opts: BuildOptions, pool: ConverterPool | None, cancelled: threading.Event
+) -> DocResult:
+    """Build one document, turning a failure into its result instead of stopping the batch."""
+    try:
+        return build_one(job, opts, pool, cancelled)
+    except DocumentError as exc:
+        return DocResult(job.doc.folder, "failed", job.problems + exc.problems, exit_code=1)
+    except PerfdocError as exc:
+        r = DocResult(job.doc.folder, "failed", list(job.problems), message=exc.message,
+                      exit_code=exc.exit_code)
+        if opts.fmt == "all":
+            r.message += "\n" + _(
+                "The previous outputs were left as they were. `perfdoc build --format docx` "
+                "writes the .docx without LibreOffice (its 目录 then has no page numbers "
+                "until Word updates it).")
+        return r
 
 
 def problems_of(report: BuildReport) -> list[Problem]:

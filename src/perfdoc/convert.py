@@ -1,12 +1,14 @@
 """Stage 7: convert .docx to PDF through LibreOffice, driven by unoserver.
 
-perfdoc starts its own converters for the length of a build: each one is an
-unoserver process (which starts soffice) bound to 127.0.0.1, on free ports,
-with its own temporary profile, in its own process group so the whole tree can
-be killed.  unoserver updates the document's indexes before export, so the PDF's
-目录 carries LibreOffice's true page numbers.
+perfdoc starts its own converters for the length of a build: each one is a
+small server (``data/uno_server.py``) around unoserver's ``UnoConverter``, which
+starts soffice; it listens on 127.0.0.1 on free ports, uses its own temporary
+profile, and runs in its own process group so the whole tree can be killed.
+The converter updates the document's indexes before export, so the PDF's 目录
+carries LibreOffice's true page numbers.  ``--converter HOST:PORT`` talks to a
+stock ``unoserver`` instead.
 
-unoserver's *server* must run under a Python that can ``import uno`` (Debian's
+The server must run under a Python that can ``import uno`` (Debian's
 ``/usr/bin/python3`` with ``python3-uno``).  perfdoc runs it there with its own
 copy of unoserver on ``PYTHONPATH``, so perfdoc itself may live in any venv.
 """
@@ -186,7 +188,7 @@ def fontconfig_file(fonts_dir: Path | None = None) -> Iterator[Path]:
 
 @dataclass
 class Converter:
-    """One warm LibreOffice, behind an unoserver on 127.0.0.1."""
+    """One warm LibreOffice behind perfdoc's unoserver-based server on 127.0.0.1."""
 
     python: str
     fontconfig: Path
@@ -198,9 +200,13 @@ class Converter:
     process: subprocess.Popen[bytes] | None = None
     conversions: int = 0
     log: Path | None = None
+    closed: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> None:
-        """Start unoserver and wait until it answers."""
+        """Start the server (which starts soffice) and wait until it answers."""
+        if self.closed.is_set():
+            # The build is being stopped: never start a LibreOffice after that.
+            raise ConversionError(_("the converters were stopped"))
         self.port, self.uno_port = _free_port(), _free_port()
         while self.uno_port == self.port:
             self.uno_port = _free_port()
@@ -212,22 +218,19 @@ class Converter:
             "FONTCONFIG_FILE": str(self.fontconfig),
             "SAL_USE_VCLPLUGIN": "svp",
         }
-        soffice = find_soffice()
-        cmd = [
-            self.python, "-c", "import sys; from unoserver.server import main; sys.exit(main())",
-            "--interface", "127.0.0.1", "--uno-interface", "127.0.0.1",
-            "--port", str(self.port), "--uno-port", str(self.uno_port),
-            "--user-installation", str(self.profile),
-            "--conversion-timeout", str(max(1, int(self.timeout))),
-        ]
-        if soffice:
-            cmd += ["--executable", soffice]
-        with open(self.log, "wb") as log:
-            # A new session makes unoserver and its soffice one process group.
-            self.process = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                start_new_session=True,
-            )
+        with as_file(files("perfdoc") / "data" / "uno_server.py") as script:
+            cmd = [
+                self.python, str(script), "--port", str(self.port),
+                "--uno-port", str(self.uno_port), "--profile", str(self.profile),
+                "--soffice", find_soffice() or "soffice",
+                "--startup-timeout", str(STARTUP_TIMEOUT),
+            ]
+            with open(self.log, "wb") as log:
+                # A new session makes the server and its soffice one process group.
+                self.process = subprocess.Popen(
+                    cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                    start_new_session=True,
+                )
         self.conversions = 0
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
@@ -239,28 +242,25 @@ class Converter:
                 )
             try:
                 with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}") as proxy:
-                    proxy.info()
+                    proxy.ping()
                 return
             except (OSError, xmlrpc.client.Error):
-                time.sleep(0.1)
+                time.sleep(0.05)
         self.stop()
         raise ConversionError(_("the converter did not start within {s} s").format(
             s=int(STARTUP_TIMEOUT)))
 
     def stop(self) -> None:
-        """Kill the whole process group and remove the profile."""
+        """Kill the whole process group at once and remove the profile.
+
+        The profile is thrown away, so LibreOffice has nothing to save: a
+        graceful shutdown would only cost a second or more per converter.
+        """
         if self.process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-            # soffice may outlive its parent briefly; make sure nothing survives.
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=10)
             self.process = None
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
@@ -274,7 +274,8 @@ class Converter:
         return self.process is not None and self.process.poll() is None
 
     def _call(self, docx: Path, pdf: Path, options: list[str]) -> None:
-        _client_convert("127.0.0.1", self.port, docx, pdf, options)
+        with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}") as proxy:
+            proxy.convert(str(docx), str(pdf), options, list(UNNUMBERED_TOC_LEVELS))
 
     def convert(self, docx: Path, pdf: Path, options: list[str]) -> None:
         """Convert *docx* to *pdf*, killing the converter if it hangs."""
@@ -304,13 +305,17 @@ class Converter:
             raise error[0]
 
 
-def _client_convert(host: str, port: int | str, docx: Path, pdf: Path, options: list[str]) -> None:
+#: The 目录 levels listed without page numbers: level 1 holds the two parts.
+UNNUMBERED_TOC_LEVELS = (1,)
+
+
+def _unoserver_convert(host: str, port: int | str, docx: Path, pdf: Path,
+                       options: list[str]) -> None:
     from unoserver.client import UnoClient
 
     client = UnoClient(server=host, port=str(port))
-    # perfdoc writes the 目录's entries itself, with the parts unnumbered as in
-    # the seed; LibreOffice's own index update would number every line, so the
-    # cached entries are exported as they are.
+    # A stock unoserver cannot leave the part lines unnumbered, so its own
+    # index update is not used: perfdoc's cached 目录 is exported as it is.
     client.convert(inpath=str(docx), outpath=str(pdf), convert_to="pdf",
                    filtername="writer_pdf_Export", filter_options=options,
                    update_index=False)
@@ -318,16 +323,25 @@ def _client_convert(host: str, port: int | str, docx: Path, pdf: Path, options: 
 
 @dataclass
 class ConverterPool:
-    """``jobs`` warm converters, handed out one conversion at a time."""
+    """Up to ``jobs`` warm converters, started on first use and handed out one at a time."""
 
     jobs: int = 1
     timeout: float = 120.0
     restart_after: int = 200
     fonts_dir: Path | None = None
-    address: str | None = None  # HOST:PORT of a server someone else runs
+    address: str | None = None  # HOST:PORT of a stock unoserver someone else runs
     _idle: Queue[Converter] = field(default_factory=Queue)
     _all: list[Converter] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _python: str = ""
+    _fontconfig: Path | None = None
+    _closed: threading.Event = field(default_factory=threading.Event)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+    @property
+    def fills_toc(self) -> bool:
+        """Say whether LibreOffice fills the 目录 itself (perfdoc's own converters)."""
+        return self.address is None
 
     def __enter__(self) -> ConverterPool:
         if self.address:
@@ -337,16 +351,8 @@ class ConverterPool:
         python = find_uno_python()
         if python is None:
             raise _missing(_("no Python that can `import uno` was found (package python3-uno)"))
-        try:
-            fc = self._stack.enter_context(fontconfig_file(self.fonts_dir))
-            for _i in range(self.jobs):
-                conv = Converter(python, fc, self.timeout, self.restart_after)
-                self._all.append(conv)
-                conv.start()
-                self._idle.put(conv)
-        except BaseException:
-            self.close()
-            raise
+        self._python = python
+        self._fontconfig = self._stack.enter_context(fontconfig_file(self.fonts_dir))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -354,10 +360,27 @@ class ConverterPool:
 
     def close(self) -> None:
         """Stop every converter; nothing perfdoc started survives."""
-        for conv in self._all:
-            conv.stop()
-        self._all.clear()
+        self._closed.set()
+        with self._lock:
+            for conv in self._all:
+                conv.stop()
+            self._all.clear()
         self._stack.close()
+
+    def _acquire(self) -> Converter:
+        """Take an idle converter, or start a new one while fewer than ``jobs`` exist.
+
+        Starting on demand, in the calling worker's thread, makes the converters
+        start in parallel and never starts one a batch does not need.
+        """
+        with self._lock:
+            if self._idle.empty() and len(self._all) < self.jobs:
+                assert self._fontconfig is not None
+                conv = Converter(self._python, self._fontconfig, self.timeout,
+                                 self.restart_after, closed=self._closed)
+                self._all.append(conv)
+                return conv
+        return self._idle.get()
 
     def convert(self, docx: Path, pdf: Path, *, pdfa: bool = False) -> None:
         """Convert one document, restarting a crashed converter once."""
@@ -367,7 +390,7 @@ class ConverterPool:
         if self.address:
             self._remote(docx, pdf, options)
             return
-        conv = self._idle.get()
+        conv = self._acquire()
         try:
             try:
                 conv.convert(docx, pdf, options)
@@ -376,7 +399,6 @@ class ConverterPool:
             except (OSError, xmlrpc.client.Error, RuntimeError):
                 # A crashed LibreOffice: restart it once and try again.
                 conv.stop()
-                conv.start()
                 try:
                     conv.convert(docx, pdf, options)
                 except ConversionError:
@@ -393,7 +415,7 @@ class ConverterPool:
         assert self.address is not None
         host, _sep, port = self.address.rpartition(":")
         try:
-            _client_convert(host or "127.0.0.1", port, docx, pdf, options)
+            _unoserver_convert(host or "127.0.0.1", port, docx, pdf, options)
         except (OSError, xmlrpc.client.Error, RuntimeError) as exc:
             raise ConversionError(
                 _("the converter at {address} failed: {reason}").format(

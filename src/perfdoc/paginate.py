@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-
 from perfdoc.context import PART1_TITLE
 from perfdoc.errors import ConversionError
 from perfdoc.i18n import _
 
 
-def _walk(reader: PdfReader, outline: Iterable[Any], found: dict[str, int]) -> None:
+def _walk(reader: Any, outline: Iterable[Any], found: dict[str, int]) -> None:
     for item in outline:
         if isinstance(item, list):
             _walk(reader, item, found)
@@ -32,6 +30,10 @@ def _walk(reader: PdfReader, outline: Iterable[Any], found: dict[str, int]) -> N
 
 def bookmark_pages(pdf: Path) -> dict[str, int]:
     """Return each bookmark's title and its 0-based physical page."""
+    # Imported here: a .docx-only build never reads a PDF, and pypdf costs
+    # ~50 ms of start-up, an eighth of the whole budget for the example.
+    from pypdf import PdfReader
+
     reader = PdfReader(str(pdf))
     found: dict[str, int] = {}
     _walk(reader, reader.outline, found)
