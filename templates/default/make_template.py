@@ -233,7 +233,7 @@ def sect_pr(*, footers: bool) -> str:
 
 # Column widths (twips), each table filling the text width exactly so the two
 # tables of a project sit flush, one under the other.
-INFO_W = [1418, 1077, 1190, 1620, 1190, 1134, TEXT_W - 7629]
+INFO_W = [1418, 1134, 1300, 1620, 1100, 1134, TEXT_W - 7706]
 IND_W = [1077, 1361, 1871, 1984, 1134, TEXT_W - 7427]
 
 
