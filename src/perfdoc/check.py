@@ -8,23 +8,21 @@ the rule id and the configured level on what the rule found.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Protocol
 
 from perfdoc.errors import UsageError
 from perfdoc.i18n import _
 from perfdoc.load import Path_, YamlFile
 from perfdoc.model import RuleSetting
-from perfdoc.problems import Level, Problem, display_path
+from perfdoc.problems import Level, Problem
 from perfdoc.rules import RULES, RuleContext, RuleOptionError
 from perfdoc.rules.base import did_you_mean
 from perfdoc.rules.vocab import DEFAULT_PROFILE, Vocabulary, available_profiles, load_vocabulary
 from perfdoc.validate import DOCUMENT_FILE, Document
-from perfdoc.workspace import CONFIG_FILE, Workspace
+from perfdoc.workspace import CONFIG_FILE, TomlSource, Workspace
 
 SCHEMA = "schema"
 
@@ -94,41 +92,6 @@ class _DocumentSource:
 
     def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
         return self.yf.problem((*self.prefix, *at), message, rule=SCHEMA, key=key)
-
-
-class _TomlSource:
-    """``[checks]`` in perfdoc.toml, located by searching its text.
-
-    ``tomllib`` keeps no positions, so each key of the path is looked for in
-    turn, as a key (``name =``) or a table-header part (``[checks.name]``),
-    starting where the previous one was found.
-    """
-
-    def __init__(self, path: Path, prefix: Path_ = ("checks",)) -> None:
-        self.display = display_path(path)
-        self.prefix = prefix
-        try:
-            self.text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            self.text = ""
-
-    def locate(self, at: Path_) -> tuple[int, int]:
-        """Return the 1-based line and column of the last key of *at* that can be found."""
-        pos, found = 0, None
-        for part in (*self.prefix, *at):
-            name = re.escape(str(part))
-            m = re.compile(rf"(?<![\w-])([\"']?){name}\1(?=\s*[=.\]])").search(self.text, pos)
-            if m is None:
-                break
-            pos, found = m.end(), m.start()
-        if found is None:
-            return 1, 1
-        line = self.text.count("\n", 0, found) + 1
-        return line, found - (self.text.rfind("\n", 0, found) + 1) + 1
-
-    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
-        line, col = self.locate(at)
-        return Problem(self.display, line, col, Level.ERROR, SCHEMA, message)
 
 
 def _run_switches(opts: CheckOptions) -> tuple[set[str], set[str]]:
@@ -228,7 +191,7 @@ def resolve_rules(
     problems: list[Problem] = []
     layers: list[tuple[dict[str, RuleSetting | bool], _ConfigSource]] = []
     if ws.config.checks and ws.root is not None:
-        layers.append((ws.config.checks, _TomlSource(ws.root / CONFIG_FILE)))
+        layers.append((ws.config.checks, TomlSource(ws.root / CONFIG_FILE)))
     if doc.meta.settings.checks and DOCUMENT_FILE in doc.sources:
         layers.append((doc.meta.settings.checks, _DocumentSource(doc.sources[DOCUMENT_FILE])))
     for table, source in layers:
@@ -265,7 +228,7 @@ def _vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]
     elif ws.config.profile is not None:
         name = ws.config.profile
         if ws.root is not None:
-            source = _TomlSource(ws.root / CONFIG_FILE, prefix=())
+            source = TomlSource(ws.root / CONFIG_FILE, prefix=())
     else:
         name = DEFAULT_PROFILE
     vocab = load_vocabulary(name)

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from perfdoc.i18n import _
+from perfdoc.load import Path_
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.validate import DOCUMENT_FILE
@@ -102,23 +103,51 @@ def find_workspace(start: Path) -> tuple[Workspace, list[Problem]]:
     return Workspace(None), []
 
 
-def config_location(root: Path, key: str) -> tuple[int, int]:
-    """Return the line and column of a top-level *key*'s value in ``perfdoc.toml``.
+class TomlSource:
+    """Keys of perfdoc.toml, located by searching its text.
 
-    tomllib keeps no positions, so the text is searched; ``(1, 1)`` when not found.
+    ``tomllib`` keeps no positions, so each key of the path is looked for in
+    turn, as a key (``name =``) or a table-header part (``[checks.name]``),
+    starting where the previous one was found.
     """
-    try:
-        text = (root / CONFIG_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 1, 1
-    pattern = re.compile(rf"\s*{re.escape(key)}\s*=\s*")
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.lstrip().startswith("["):
-            break  # top-level keys come before the first table
-        m = pattern.match(line)
-        if m:
-            return number, m.end() + 1
-    return 1, 1
+
+    def __init__(self, path: Path, prefix: Path_ = ("checks",)) -> None:
+        self.display = display_path(path)
+        self.prefix = prefix
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.text = ""
+
+    def locate(self, at: Path_, *, value: bool = False) -> tuple[int, int]:
+        """Return the 1-based line and column of the last key of *at* that can be found.
+
+        With ``value=True`` the position is that of the key's value, after ``=``.
+        """
+        pos, found = 0, None
+        for part in (*self.prefix, *at):
+            name = re.escape(str(part))
+            m = re.compile(rf"(?<![\w-])([\"']?){name}\1(?=\s*[=.\]])").search(self.text, pos)
+            if m is None:
+                break
+            pos, found = m.end(), m.start()
+        if found is None:
+            return 1, 1
+        if value:
+            m = re.compile(r"\s*=\s*").match(self.text, pos)
+            found = m.end() if m else found
+        line = self.text.count("\n", 0, found) + 1
+        return line, found - (self.text.rfind("\n", 0, found) + 1) + 1
+
+    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
+        """Build a schema problem located at *at* (``key`` is accepted like YamlFile's)."""
+        line, col = self.locate(at)
+        return Problem(self.display, line, col, Level.ERROR, "schema", message)
+
+
+def config_location(root: Path, key: str) -> tuple[int, int]:
+    """Return the line and column of a top-level *key*'s value in ``perfdoc.toml``."""
+    return TomlSource(root / CONFIG_FILE, prefix=()).locate((key,), value=True)
 
 
 def is_inside(path: Path, root: Path) -> bool:
