@@ -45,8 +45,11 @@ def main() -> None:
     try:
         from perfdoc import convert
 
-        for stage in ("start", "convert", "stop"):
-            setattr(convert.Converter, stage, _timed(stage, getattr(convert.Converter, stage)))
+        # "_call" is the conversion alone; "convert" may include a start on
+        # first use, so it is only the fallback.
+        conv_method = "_call" if hasattr(convert.Converter, "_call") else "convert"
+        for stage, method in (("start", "start"), ("convert", conv_method), ("stop", "stop")):
+            setattr(convert.Converter, method, _timed(stage, getattr(convert.Converter, method)))
     except (ImportError, AttributeError) as exc:  # perfdoc's internals moved
         error = f"cannot trace: {exc!r}"
 

@@ -21,7 +21,7 @@ from typing import Literal
 
 from perfdoc import __version__
 from perfdoc.check import CheckOptions, check_document
-from perfdoc.context import build_context, heading_texts
+from perfdoc.context import build_context, heading_texts, toc_entries
 from perfdoc.convert import ConverterPool, font_fingerprint, libreoffice_version
 from perfdoc.errors import ConversionError, DocumentError, PerfdocError
 from perfdoc.i18n import _
@@ -37,7 +37,7 @@ from perfdoc.outputs import (
     stamp_bytes,
     write_together,
 )
-from perfdoc.paginate import printed_pages
+from perfdoc.paginate import fill_toc, printed_pages
 from perfdoc.problems import Level, Problem, display_path, has_failures
 from perfdoc.render import default_template_bytes, document_date, render_docx
 from perfdoc.validate import DOCUMENT_FILE, Document, load_document, validate_file
@@ -235,16 +235,24 @@ def _wanted(job: Job, opts: BuildOptions) -> list[Path]:
 
 
 def _render(job: Job, pages: dict[str, int] | None) -> bytes:
+    """Render the .docx; with *pages*, its 目录 carries those printed numbers."""
     meta = job.doc.meta
-    return render_docx(
+    docx = render_docx(
         job.template,
-        build_context(job.doc, pages),
+        build_context(job.doc, None),
         template_display=job.template_display,
         title=f"{meta.unit}{meta.year}年{meta.cover.title}",
         author=meta.unit,
         when=document_date(meta.settings.date, meta.year),
-        toc_filled=pages is not None,
+        toc_filled=False,
     )
+    return docx if pages is None else _with_pages(job, docx, pages)
+
+
+def _with_pages(job: Job, docx: bytes, pages: dict[str, int]) -> bytes:
+    """Fill *pages* (heading text -> printed page) into a rendered .docx's 目录."""
+    by_anchor = {e["anchor"]: pages[e["text"]] for e in toc_entries(job.doc) if e["numbered"]}
+    return fill_toc(docx, by_anchor)
 
 
 def _is_fresh(job: Job, opts: BuildOptions) -> bool:
@@ -293,11 +301,12 @@ def build_one(
                 # PDF's numbers are true; paginate reads where each heading
                 # landed from the bookmarks and writes the same numbers into
                 # the .docx's cached 目录.
-                src.write_bytes(_render(job, None))
+                draft = _render(job, None)
+                src.write_bytes(draft)
                 pool.convert(src, pdf_path, pdfa=opts.pdfa)
                 passes = 1
                 pages = printed_pages(pdf_path, heading_texts(job.doc))
-                docx = _render(job, pages)
+                docx = _with_pages(job, draft, pages)
             else:
                 # A stock unoserver (--converter) exports the cached 目录 as it
                 # is: render the numbers we expect (the last build's), convert,
