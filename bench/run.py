@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import fcntl
 import json
 import os
 import platform
@@ -35,7 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -89,7 +90,7 @@ def _read_hwm(pid: int) -> int | None:
 
 
 def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None,
-            timeout: float = 3600.0, poll_hwm: bool = False) -> Sample:
+            timeout: float = 3600.0, poll_hwm: bool = False, log: Path | None = None) -> Sample:
     """Run *cmd* as a fresh child; return its wall time and peak memory.
 
     The parent blocks in ``os.wait4`` so the wall time is exact (no polling
@@ -138,7 +139,11 @@ def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None,
             poller.join()
         proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
         err.seek(0)
-        tail = err.read()[-2000:].decode("utf-8", errors="replace")
+        output = err.read()
+        if log is not None:  # the whole output, to read when a number looks wrong
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_bytes(b"$ " + shlex.join(cmd).encode() + b"\n" + output)
+        tail = output[-2000:].decode("utf-8", errors="replace")
     return Sample(wall, proc.returncode, usage.ru_maxrss, hwm[0] if hwm else None, tail)
 
 
@@ -198,12 +203,19 @@ def _check_ok(result: Result, what: str) -> None:
     bad = [s for s in result.samples if s.returncode != 0]
     if bad:
         result.ok = False
-        result.note = f"{what} exited {bad[0].returncode}: {bad[0].stderr_tail.strip()[-400:]}"
+        result.note = (f"{what} exited {bad[0].returncode} (full output in "
+                       f"{(WORK / 'logs').relative_to(ROOT)}/): "
+                       f"{bad[0].stderr_tail.strip()[-300:]}")
     elif result.outputs != result.expected:
         result.ok = False
         result.note = f"{what} wrote {result.outputs} of {result.expected} files"
     if not result.ok:
         print(f"  !! {result.note}", file=sys.stderr)
+
+
+def _log(out: Path, what: str) -> Path:
+    """Where a measured perfdoc run's output is kept: bench/work/logs/<size>-<method>-<what>."""
+    return WORK / "logs" / f"{out.parent.name}-{out.name}-{what}.log"
 
 
 def _fresh(path: Path) -> Path:
@@ -230,11 +242,11 @@ class Env:
 def perfdoc_docx(env: Env, ws: Path, out: Path, n_docs: int, repeats: int) -> Result:
     """(a) one perfdoc process builds every document's .docx."""
     result = Result(expected=n_docs)
-    for _ in range(repeats):
+    for i in range(repeats):
         _fresh(out)  # equal work each time: nothing left from the last repeat
         result.samples.append(measure(
             [*env.perfdoc, "build", str(ws), "--format", "docx", "--force", "-o", str(out)],
-            timeout=env.timeout, poll_hwm=True))
+            timeout=env.timeout, poll_hwm=True, log=_log(out, f"run{i + 1}")))
     result.outputs = len(list(out.glob("*.docx")))
     _check_ok(result, "perfdoc build --format docx")
     return result
@@ -256,7 +268,7 @@ def perfdoc_pdf(env: Env, ws: Path, out: Path, n_docs: int, *, cold: bool) -> Re
     # and their memory is LibreOffice's, not perfdoc's.
     result.samples.append(measure(
         [*env.perfdoc, "build", str(ws), "--force", "-o", str(out), "--jobs", str(env.jobs)],
-        timeout=env.timeout, poll_hwm=True))
+        timeout=env.timeout, poll_hwm=True, log=_log(out, "cold" if cold else "warm")))
     result.outputs = len(list(out.glob("*.docx"))) + len(list(out.glob("*.pdf")))
     result.passes = _passes(out)
     result.toc_filled, result.toc_checked = _toc_filled(sorted(out.glob("*.pdf")))
@@ -732,6 +744,23 @@ def measure_floor(env: Env, runs: int) -> dict[str, Any]:
     }
 
 
+def hold_lock() -> IO[str]:
+    """Hold bench/work/.lock for the whole run, waiting if another run has it.
+
+    Two runs at once would delete each other's workspaces and outputs (every
+    run regenerates bench/work/) and share two cores, spoiling both.
+    """
+    WORK.mkdir(exist_ok=True)
+    handle = open(WORK / ".lock", "a+")  # noqa: SIM115 - held until the process exits
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another bench/run.py holds bench/work/.lock; waiting for it to finish",
+              file=sys.stderr, flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--quick", action="store_true",
@@ -755,6 +784,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    lock = hold_lock()  # noqa: F841 - released when the process exits
     started = time.monotonic()
     sizes = sorted(set(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)))
     repeats = args.repeats or (1 if args.quick else 3)
@@ -766,7 +796,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     env = Env(perfdoc=tuple(shlex.split(args.perfdoc)), perfdoc_python=str(VENV_PYTHON),
               soffice=soffice, pandoc=pandoc, jobs=args.jobs, timeout=3600.0)
-    WORK.mkdir(exist_ok=True)
+    shutil.rmtree(WORK / "logs", ignore_errors=True)
 
     info = machine(env.perfdoc)
     print("machine: " + "; ".join(f"{k}={v}" for k, v in info.items()), flush=True)

@@ -17,12 +17,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from perfdoc import __version__
 from perfdoc.check import CheckOptions, check_document
 from perfdoc.context import build_context, heading_texts, toc_entries
-from perfdoc.convert import ConverterPool, font_fingerprint, libreoffice_version
 from perfdoc.errors import ConversionError, DocumentError, PerfdocError
 from perfdoc.i18n import _
 from perfdoc.load import load_yaml
@@ -49,6 +48,11 @@ from perfdoc.workspace import (
     is_inside,
     resolve_document_path,
 )
+
+if TYPE_CHECKING:
+    # The PDF stage's module pulls in xmlrpc, http and ssl; a .docx-only build
+    # (the common, timed case) never needs it, so it is imported where used.
+    from perfdoc.convert import ConverterPool
 
 Format = Literal["all", "docx", "pdf"]
 Status = Literal["built", "skipped", "failed", "stale", "fresh"]
@@ -164,6 +168,8 @@ def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
     for path in doc.input_files:
         parts.append((path.relative_to(doc.folder).as_posix(), path.read_bytes()))
     if opts.wants_pdf:
+        from perfdoc.convert import font_fingerprint, libreoffice_version
+
         # The page numbers are LibreOffice's layout with these fonts.
         parts.append(("libreoffice", (libreoffice_version() or "").encode()))
         parts.append(("fonts", font_fingerprint(opts.fonts).encode()))
@@ -431,6 +437,8 @@ def build_all(
         for folder in named:
             process(folder, None)
         return BuildReport(results, time.monotonic() - started)
+
+    from perfdoc.convert import ConverterPool
 
     # Stage: warm converters, one per job, for the whole batch.  They start
     # lazily, on the first document that needs a PDF, so a batch of unchanged

@@ -175,10 +175,11 @@ def fontconfig_file(fonts_dir: Path | None = None) -> Iterator[Path]:
             return
         text = Path(shipped).read_text(encoding="utf-8")
         # Fonts the user supplied come first, so the real faces win over stand-ins.
-        from xml.sax.saxutils import escape
+        from html import escape
 
         text = text.replace(
-            "<!-- PERFDOC_EXTRA_DIRS -->", f"<dir>{escape(str(fonts_dir.resolve()))}</dir>"
+            "<!-- PERFDOC_EXTRA_DIRS -->",
+            f"<dir>{escape(str(fonts_dir.resolve()), quote=False)}</dir>",
         )
         with tempfile.TemporaryDirectory(prefix="perfdoc-fc-") as tmp:
             conf = Path(tmp) / "fonts.conf"
