@@ -405,7 +405,6 @@ def machine(perfdoc: Sequence[str]) -> dict[str, str]:
         return "?"
 
     mem_kib = field_of("/proc/meminfo", "MemTotal", ":").split()[0]
-    dirty = run(["git", "status", "--porcelain", "--", "src", "templates"])
     return {
         "cpu": field_of("/proc/cpuinfo", "model name", ":"),
         "cores": str(os.cpu_count()),
@@ -418,9 +417,22 @@ def machine(perfdoc: Sequence[str]) -> dict[str, str]:
         "perfdoc": run([*perfdoc, "--version"]),
         # Other work on a 2-core machine skews every number; record how busy it was.
         "load average at start": _loadavg(),
-        "git": run(["git", "rev-parse", "--short", "HEAD"])
-        + (" + uncommitted changes in src/ or templates/" if dirty.strip() else ""),
+        "git": source_revision(),
     }
+
+
+def source_revision() -> str:
+    """The commit perfdoc is built from, flagged when src/ or templates/ are edited."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=60,
+                                  cwd=ROOT).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return "?"
+
+    dirty = git("status", "--porcelain", "--", "src", "templates")
+    return git("rev-parse", "--short", "HEAD") + (
+        " + uncommitted changes in src/ or templates/" if dirty else "")
 
 
 def _loadavg() -> str:
@@ -872,6 +884,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not floor["ok"]:
         notes.append("a floor command failed; see results.json")
     info["load average at end"] = _loadavg()
+    # perfdoc is installed editable: a commit during the run changes what is
+    # measured halfway, so say so rather than compare two versions silently.
+    if (at_end := source_revision()) != info["git"]:
+        info["git at end"] = at_end
+        notes.append(f"perfdoc's source changed during the run ({info['git']} → {at_end}); "
+                     "the sizes measured later ran the newer code. Run again for clean ratios.")
     tgts = targets(by_n, floor)
     total_s = time.monotonic() - started
     shown_args = list(sys.argv[1:] if argv is None else argv)

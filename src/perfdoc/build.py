@@ -1,14 +1,16 @@
 """The build: one named stage after another, for one document or a batch.
 
-    load + validate  ->  check (rules)  ->  plan outputs  ->  context
-      ->  render .docx  ->  convert to PDF  ->  paginate (TOC numbers)
-      ->  render .docx again with the numbers  ->  write the pair atomically
+    name outputs (clashes refused)  ->  per document: load + validate
+      ->  check (rules)  ->  context  ->  render .docx  ->  convert to PDF
+      ->  paginate (read the headings' pages, fill the .docx's 目录)
+      ->  write the pair atomically
 
 Read ``build_all`` top to bottom to learn the whole build.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import threading
@@ -245,7 +247,7 @@ def _render(job: Job, pages: dict[str, int] | None) -> bytes:
     meta = job.doc.meta
     docx = render_docx(
         job.template,
-        build_context(job.doc, None),
+        build_context(job.doc),
         template_display=job.template_display,
         title=f"{meta.unit}{meta.year}年{meta.cover.title}",
         author=meta.unit,
@@ -319,8 +321,9 @@ def build_one(
                 # and convert once more when the bookmarks disagree.  The 目录's
                 # length does not depend on its numbers, so this settles.
                 guess = _recorded_pages(job)
+                draft = _render(job, None)
                 for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - recorded in the stamp
-                    docx = _render(job, guess)
+                    docx = draft if guess is None else _with_pages(job, draft, guess)
                     src.write_bytes(docx)
                     pool.convert(src, pdf_path, pdfa=opts.pdfa)
                     pages = printed_pages(pdf_path, heading_texts(job.doc))
@@ -432,6 +435,11 @@ def build_all(
             report(DocResult(folder, "skipped", list(job.problems)))
         else:
             report(_guarded_build(job, opts, pool, cancelled))
+        # A rendered document leaves reference cycles (python-docx parts and
+        # their package) that hold megabytes of lxml trees the cyclic collector
+        # does not count; collect them now so memory stays flat over a batch.
+        del job
+        gc.collect()
 
     if not opts.wants_pdf or opts.check_only:
         for folder in named:

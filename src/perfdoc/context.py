@@ -7,7 +7,7 @@ cannot get the numbers wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -25,7 +25,7 @@ class TocEntry(TypedDict):
     text: str
     style: str  # TOC1 for the two parts (no number), TOC2 for sections and tables
     numbered: bool
-    page: str
+    page: str  # empty when rendered; filled by paginate.fill_toc
     anchor: str  # the bookmark on the heading, target of the entry's PAGEREF
 
 
@@ -76,14 +76,15 @@ def indicator_rows(indicators: Sequence[Indicator]) -> list[dict[str, str]]:
     return rows
 
 
-def toc_entries(doc: Document, pages: Mapping[str, int] | None = None) -> list[TocEntry]:
-    """Return the 目录 lines; *pages* maps a heading's text to its printed page."""
-    pages = pages or {}
+def toc_entries(doc: Document) -> list[TocEntry]:
+    """Return the 目录 lines.
+
+    Their page numbers are empty here: only LibreOffice knows them, and
+    ``paginate.fill_toc`` writes them into the rendered .docx afterwards.
+    """
 
     def numbered(text: str, anchor: str) -> TocEntry:
-        page = pages.get(text)
-        return {"text": text, "style": "TOC2", "numbered": True,
-                "page": "" if page is None else str(page), "anchor": anchor}
+        return {"text": text, "style": "TOC2", "numbered": True, "page": "", "anchor": anchor}
 
     def part(text: str) -> TocEntry:
         return {"text": text, "style": "TOC1", "numbered": False, "page": "", "anchor": ""}
@@ -103,7 +104,7 @@ def project_anchor(number: int) -> str:
     return f"_TocPerfP{number}"
 
 
-def build_context(doc: Document, pages: Mapping[str, int] | None = None) -> dict[str, Any]:
+def build_context(doc: Document) -> dict[str, Any]:
     """Return the template context for *doc*."""
     meta = doc.meta
     decimals = meta.settings.decimals
@@ -142,7 +143,7 @@ def build_context(doc: Document, pages: Mapping[str, int] | None = None) -> dict
             "compiled_by": meta.cover.compiled_by,
             "reviewed_by": meta.cover.reviewed_by or "",
         },
-        "toc": toc_entries(doc, pages),
+        "toc": toc_entries(doc),
         "overall_goal": meta.overall_goal,
         "itemized_goals": [
             {"number": n, "title": g.title, "goal": g.goal, "indicators": g.indicators}
