@@ -490,8 +490,3 @@ def _guarded_build(
                 "writes the .docx without LibreOffice (its 目录 then has no page numbers "
                 "until Word updates it).")
         return r
-
-
-def problems_of(report: BuildReport) -> list[Problem]:
-    """Every problem of every document in the batch."""
-    return [p for r in report.results for p in r.problems]

@@ -181,7 +181,7 @@ def _core_xml(title: str, author: str, when: datetime.datetime) -> bytes:
 _UPDATE_FIELDS = b'<w:updateFields w:val="true"/>'
 
 
-def _settings_xml(xml: bytes, *, update_fields: bool) -> bytes:
+def set_update_fields(xml: bytes, *, update_fields: bool) -> bytes:
     """Ask Word to refresh the TOC on open only when perfdoc could not fill its numbers."""
     xml = xml.replace(_UPDATE_FIELDS, b"")
     if update_fields:
@@ -217,15 +217,10 @@ def repack(
         if name == "docProps/core.xml":
             return _core_xml(title, author, when)
         if name == "word/settings.xml":
-            return _settings_xml(data, update_fields=update_fields)
+            return set_update_fields(data, update_fields=update_fields)
         return data
 
     return rezip(docx, change)
-
-
-def set_update_fields(xml: bytes, *, update_fields: bool) -> bytes:
-    """Ask Word to refresh fields on open, or stop asking (settings.xml)."""
-    return _settings_xml(xml, update_fields=update_fields)
 
 
 def render_docx(
