@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from perfdoc import __version__
-from perfdoc.check import CheckOptions, check_document
+from perfdoc.check import CheckOptions, check_folder
 from perfdoc.context import build_context, heading_texts, toc_entries
 from perfdoc.errors import ConversionError, DocumentError, PerfdocError
 from perfdoc.i18n import _
@@ -41,7 +41,7 @@ from perfdoc.outputs import (
 from perfdoc.paginate import fill_toc, printed_pages
 from perfdoc.problems import Level, Problem, display_path, has_failures
 from perfdoc.render import default_template_bytes, document_date, render_docx
-from perfdoc.validate import DOCUMENT_FILE, Document, load_document, validate_file
+from perfdoc.validate import DOCUMENT_FILE, Document, validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
     Workspace,
@@ -180,15 +180,9 @@ def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
 
 def plan_one(folder: Path, opts: BuildOptions, outputs: OutputSet) -> Job | DocResult:
     """Load, validate and check one document; return its job, or why it failed."""
-    ws, problems = find_workspace(folder)
-    doc, found = load_document(folder)
-    problems += found
+    doc, ws, problems = check_folder(folder, opts.checks, rules=not opts.skip_rules)
     if doc is None or has_failures(problems):
         return DocResult(folder, "failed", problems, exit_code=1)
-    if not opts.skip_rules:
-        problems += check_document(doc, ws, opts.checks)
-        if has_failures(problems):
-            return DocResult(folder, "failed", problems, exit_code=1)
     template, template_display, found = _template_for(doc, ws, opts)
     problems += found
     if template is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from perfdoc.errors import UsageError
@@ -21,8 +22,8 @@ from perfdoc.problems import Level, Problem
 from perfdoc.rules import RULES, RuleContext, RuleOptionError
 from perfdoc.rules.base import did_you_mean
 from perfdoc.rules.vocab import DEFAULT_PROFILE, Vocabulary, available_profiles, load_vocabulary
-from perfdoc.validate import DOCUMENT_FILE, Document
-from perfdoc.workspace import CONFIG_FILE, TomlSource, Workspace
+from perfdoc.validate import DOCUMENT_FILE, Document, load_document
+from perfdoc.workspace import CONFIG_FILE, TomlSource, Workspace, find_workspace
 
 SCHEMA = "schema"
 
@@ -42,6 +43,22 @@ class RuleConfig:
     enabled: bool
     level: Level
     options: dict[str, Any]
+
+
+def check_folder(
+    folder: Path, opts: CheckOptions, *, rules: bool = True
+) -> tuple[Document | None, Workspace, list[Problem]]:
+    """Load and validate one document folder and, when *rules*, run the rules over it.
+
+    ``perfdoc check`` and ``perfdoc build`` both start here, so the two commands
+    can never disagree about a document.
+    """
+    ws, problems = find_workspace(folder)
+    doc, found = load_document(folder)
+    problems += found
+    if doc is not None and rules:
+        problems += check_document(doc, ws, opts)
+    return doc, ws, problems
 
 
 def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Problem]:

@@ -86,18 +86,12 @@ def validate(dirs: tuple[str, ...], fmt: str) -> int:
 def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...],
           disable: tuple[str, ...]) -> int:
     """Check documents against the schema and the domain rules."""
-    from perfdoc.check import CheckOptions, check_document
-    from perfdoc.workspace import find_workspace
+    from perfdoc.check import CheckOptions, check_folder
 
     folders, problems = _document_folders(dirs)
     opts = CheckOptions(enable=enable, disable=disable)
     for folder in folders:
-        ws, found = find_workspace(folder)
-        problems += found
-        doc, found = load_document(folder)
-        problems += found
-        if doc is not None:
-            problems += check_document(doc, ws, opts)
+        problems += check_folder(folder, opts)[2]
     _emit(problems, fmt)
     failed = has_failures(problems, strict=strict)
     if fmt == "text":
