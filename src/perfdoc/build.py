@@ -432,8 +432,10 @@ def build_all(
         # A rendered document leaves reference cycles (python-docx parts and
         # their package) that hold megabytes of lxml trees the cyclic collector
         # does not count; collect them now so memory stays flat over a batch.
+        # A single document's build ends here anyway, so it skips the pause.
         del job
-        gc.collect()
+        if len(named) > 1:
+            gc.collect()
 
     if not opts.wants_pdf or opts.check_only:
         for folder in named:
