@@ -31,8 +31,11 @@ def _as_written(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_written), Field(min_length=1)]
-OptionalText = Annotated[str, BeforeValidator(_as_written)]
+# The JSON Schema says what perfdoc accepts, so an editor does not flag an
+# unquoted ``unit_code: 912001`` that perfdoc reads as the text it was typed as.
+_WRITTEN = BeforeValidator(_as_written, json_schema_input_type=str | int | float)
+Text = Annotated[str, _WRITTEN, Field(min_length=1)]
+OptionalText = Annotated[str, _WRITTEN]
 Money = Annotated[Decimal, Field(allow_inf_nan=False, ge=0)]
 Percent = Annotated[Decimal, Field(allow_inf_nan=False)]
 
