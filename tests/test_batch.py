@@ -126,3 +126,27 @@ def test_doctor_reports_what_draws_each_font(cli) -> None:
     assert "Fandol" in lines["仿宋_GB2312"] or "NotoSerifCJK" in lines["仿宋_GB2312"]
     assert "NotoSansCJK" in lines["黑体"]
     assert "gkai" in lines["楷体_GB2312"].lower()  # AR PL KaitiM GB, not a fallback
+
+
+def test_a_failed_rename_puts_the_first_file_back(tmp_path, monkeypatch) -> None:
+    import os
+
+    from perfdoc import outputs
+
+    a, b = tmp_path / "x.docx", tmp_path / "x.pdf"
+    a.write_bytes(b"old docx")
+    b.write_bytes(b"old pdf")
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src, dst):
+        calls.append(dst)
+        if Path(dst) == b and len(calls) == 2:
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        outputs.write_together({a: b"new docx", b: b"new pdf"})
+    assert (a.read_bytes(), b.read_bytes()) == (b"old docx", b"old pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.docx", "x.pdf"]  # no temp files left

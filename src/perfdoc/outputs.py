@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -96,9 +97,13 @@ def read_stamp(path: Path) -> dict[str, Any]:
 def write_together(files: Mapping[Path, bytes]) -> None:
     """Replace several files together: all temp files first, then the renames.
 
-    If writing any temp file fails, none of the targets is touched.
+    If writing any temp file fails, none of the targets is touched.  If a
+    rename fails after others succeeded, the ones already replaced are put
+    back from hard-linked copies, so the pair is never half new.
     """
     temps: list[tuple[Path, Path]] = []
+    backups: dict[Path, Path] = {}
+    replaced: list[Path] = []
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,12 +115,26 @@ def write_together(files: Mapping[Path, bytes]) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(temp, 0o644)
-        for temp, target in temps:
-            os.replace(temp, target)
+        for _temp, target in temps:
+            if target.exists():
+                backup = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+                os.link(target, backup)  # a second name for the old file, no copy
+                backups[target] = backup
+        try:
+            for temp, target in temps:
+                os.replace(temp, target)
+                replaced.append(target)
+        except BaseException:
+            for target in replaced:
+                if target in backups:
+                    os.replace(backups.pop(target), target)
+                else:
+                    target.unlink()
+            raise
     finally:
-        for temp, _target in temps:
+        for leftover in [t for t, _ in temps] + list(backups.values()):
             with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+                leftover.unlink()
 
 
 def stamp_bytes(data: Mapping[str, Any]) -> bytes:
