@@ -177,3 +177,15 @@ def test_breaking_the_example_writes_nothing(cli, example, monkeypatch) -> None:
     run = cli("build", example.name, "--format", "docx")
     assert run.code == 1
     assert not (example / "build").exists()
+
+
+def test_a_pipe_in_place_of_a_file_is_refused(cli, example, monkeypatch) -> None:
+    import os
+
+    target = example / "projects" / "02-zhifa.yaml"
+    target.unlink()
+    os.mkfifo(target)
+    code, out = validate(cli, example, monkeypatch)
+    assert code == 1
+    assert out == ["sanjia_2024/projects/02-zhifa.yaml:1:1: [error] not a regular file; a "
+                   "document is made of ordinary files (io)"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -378,6 +379,12 @@ def _astuple(loc: Loc) -> tuple[int, int]:
 def load_yaml(path: Path, display: str) -> tuple[YamlFile | None, list[Problem]]:
     """Read one YAML file; return its data (or ``None``) and the problems found."""
     try:
+        # A pipe, socket or device would block the read or never end.
+        if stat.S_ISFIFO(mode := path.stat().st_mode) or stat.S_ISSOCK(mode) or (
+            stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        ):
+            return None, [Problem(display, 1, 1, Level.ERROR, "io",
+                                  _("not a regular file; a document is made of ordinary files"))]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [
