@@ -234,3 +234,19 @@ def test_converter_listens_on_loopback_only(tmp_path) -> None:
                 assert lines and all("127.0.0.1:" in ln for ln in lines), lines
     assert not profile.exists()  # the per-run profile is removed
     assert soffice_processes() == []
+
+
+def test_docx_shows_its_numbers_without_a_field_update(built, tmp_path) -> None:
+    """A plain `soffice --convert-to pdf` (no index update) prints the .docx's cached 目录."""
+    from perfdoc.convert import fontconfig_file
+
+    src = tmp_path / "plain.docx"
+    src.write_bytes((built / f"{STEM}.docx").read_bytes())
+    with fontconfig_file() as conf:
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp_path}/perfdoc-lo-plain", "--headless",
+             "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+            check=True, capture_output=True, timeout=300,
+            env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+        )
+    assert toc_entries(tmp_path / "plain.pdf") == toc_entries(built / f"{STEM}.pdf")
