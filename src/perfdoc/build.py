@@ -40,7 +40,7 @@ from perfdoc.outputs import (
 )
 from perfdoc.paginate import fill_toc, printed_pages
 from perfdoc.problems import Level, Problem, display_path, has_failures
-from perfdoc.render import default_template_bytes, document_date, render_docx
+from perfdoc.render import DEFAULT_DISPLAY, default_template_bytes, document_date, render_docx
 from perfdoc.validate import DOCUMENT_FILE, Document, validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
@@ -142,7 +142,7 @@ def _template_for(
                                               "workspace").format(path=ws.config.template))]
         chosen = candidate.resolve()
     if chosen is None:
-        return default_template_bytes(), "<default template>", []
+        return default_template_bytes(), DEFAULT_DISPLAY, []
     try:
         return chosen.read_bytes(), display_path(chosen), []
     except OSError as exc:

@@ -27,7 +27,7 @@ from lxml import etree
 
 from perfdoc.errors import DocumentError
 from perfdoc.i18n import _
-from perfdoc.problems import Level, Problem, display_path
+from perfdoc.problems import Level, Problem
 from perfdoc.resources import resource
 
 
@@ -267,8 +267,3 @@ def render_docx(
 def _template_error(display: str, message: str) -> DocumentError:
     problem = Problem(display, 1, 1, Level.ERROR, "template", message)
     return DocumentError([problem])
-
-
-def template_display(path: Path | None) -> str:
-    """Name a template in messages."""
-    return display_path(path) if path else DEFAULT_DISPLAY
