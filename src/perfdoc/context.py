@@ -3,6 +3,22 @@
 Everything the template shows is decided here (numbering, money formatting,
 vertical merges, TOC entries), so templates stay simple and a restyled template
 cannot get the numbers wrong.
+
+This is also the only place heading text is made.  Every heading the 目录 lists
+(the parts 第一部分/第二部分, the three sections and each project's table
+title) comes with an *anchor*: the name of the Word bookmark the template puts
+around the heading, and the target of the 目录 entry's ``PAGEREF``.  The
+template takes each heading's text and bookmark from ``headings`` (and ``p.title``,
+``p.anchor``, ``p.bookmark_id`` for the projects) instead of writing its own.
+
+Page numbers are found by anchor, never by text (see ``perfdoc.paginate``):
+LibreOffice exports each bookmark as a PDF named destination under the same
+name, whereas matching the PDF outline's titles broke on whitespace
+LibreOffice collapses, on titles that occur twice, and on templates that word
+a heading differently.  Anchors are letters and digits only (``PerfdocPart1``,
+``PerfdocProject3``): LibreOffice writes any other character of a destination
+name as a bare hex code (``_TocPerf1`` comes out as ``5FTocPerf1``), and a Word
+bookmark name must start with a letter and stay within 40 characters.
 """
 
 from __future__ import annotations
@@ -16,7 +32,30 @@ from perfdoc.validate import Document
 
 PART1_TITLE = "第一部分　部门整体绩效目标"
 PART2_TITLE = "第二部分　预算项目绩效目标"
-SECTION_TITLES = ("一、总体绩效目标", "二、分项绩效目标", "三、工作保障措施")
+OVERALL_TITLE = "一、总体绩效目标"
+ITEMIZED_TITLE = "二、分项绩效目标"
+MEASURES_TITLE = "三、工作保障措施"
+
+#: The bookmark on the part-1 heading: the first body page, printed as page 1.
+PART1_ANCHOR = "PerfdocPart1"
+
+# The fixed headings in document order: context key, text, anchor, 目录 level.
+# The 目录 lists the parts (level 1) without a page number.
+_FIXED = (
+    ("part1", PART1_TITLE, PART1_ANCHOR, 1),
+    ("overall", OVERALL_TITLE, "PerfdocOverall", 2),
+    ("itemized", ITEMIZED_TITLE, "PerfdocItemized", 2),
+    ("measures", MEASURES_TITLE, "PerfdocMeasures", 2),
+    ("part2", PART2_TITLE, "PerfdocPart2", 1),
+)
+
+
+class Heading(TypedDict):
+    """A heading as the template shows it: its text and the bookmark around it."""
+
+    text: str
+    anchor: str  # the bookmark's name (w:name), target of the 目录 entry's PAGEREF
+    bookmark_id: str  # the bookmark's w:id, a number unique in the document
 
 
 class TocEntry(TypedDict):
@@ -26,7 +65,7 @@ class TocEntry(TypedDict):
     style: str  # TOC1 for the two parts (no number), TOC2 for sections and tables
     numbered: bool
     page: str  # empty when rendered; filled by paginate.fill_toc
-    anchor: str  # the bookmark on the heading, target of the entry's PAGEREF
+    anchor: str  # the bookmark on the heading; numbered entries PAGEREF it
 
 
 def format_money(value: Decimal | None, decimals: int) -> str:
@@ -76,32 +115,58 @@ def indicator_rows(indicators: Sequence[Indicator]) -> list[dict[str, str]]:
     return rows
 
 
-def toc_entries(doc: Document) -> list[TocEntry]:
-    """Return the 目录 lines.
+def headings() -> dict[str, Heading]:
+    """Return the fixed headings by context key: part1, overall, itemized, measures, part2.
 
-    Their page numbers are empty here: only LibreOffice knows them, and
-    ``paginate.fill_toc`` writes them into the rendered .docx afterwards.
+    Bookmark ids count from 1 in document order.
     """
-
-    def numbered(text: str, anchor: str) -> TocEntry:
-        return {"text": text, "style": "TOC2", "numbered": True, "page": "", "anchor": anchor}
-
-    def part(text: str) -> TocEntry:
-        return {"text": text, "style": "TOC1", "numbered": False, "page": "", "anchor": ""}
-
-    entries: list[TocEntry] = [part(PART1_TITLE)]
-    entries += [numbered(t, f"_TocPerf{n}") for n, t in enumerate(SECTION_TITLES, start=1)]
-    entries.append(part(PART2_TITLE))
-    entries += [
-        numbered(project_title(i, p.model.name), project_anchor(i))
-        for i, p in enumerate(doc.projects, start=1)
-    ]
-    return entries
+    return {
+        key: {"text": text, "anchor": anchor, "bookmark_id": str(n)}
+        for n, (key, text, anchor, _level) in enumerate(_FIXED, start=1)
+    }
 
 
 def project_anchor(number: int) -> str:
     """Return the bookmark name on project *number*'s title."""
-    return f"_TocPerfP{number}"
+    return f"PerfdocProject{number}"
+
+
+def project_heading(number: int, name: str) -> Heading:
+    """Return project *number*'s table title and its bookmark.
+
+    Bookmark ids follow the fixed headings' in document order, so every id is
+    a different number however many projects there are.
+    """
+    return {
+        "text": project_title(number, name),
+        "anchor": project_anchor(number),
+        "bookmark_id": str(len(_FIXED) + number),
+    }
+
+
+def toc_entries(doc: Document) -> list[TocEntry]:
+    """Return the 目录 lines, one per heading, in document order.
+
+    Their page numbers are empty here: only LibreOffice knows them, and
+    ``paginate.fill_toc`` writes them into the rendered .docx afterwards.
+    The part lines (level 1) carry their anchor too but no page number.
+    """
+
+    def entry(heading: Heading, level: int) -> TocEntry:
+        return {"text": heading["text"], "style": f"TOC{level}", "numbered": level > 1,
+                "page": "", "anchor": heading["anchor"]}
+
+    fixed = headings()
+    levels = {key: level for key, _text, _anchor, level in _FIXED}
+    entries = [entry(fixed[key], levels[key]) for key in fixed]
+    entries += [entry(project_heading(i, p.model.name), 2)
+                for i, p in enumerate(doc.projects, start=1)]
+    return entries
+
+
+def page_anchors(doc: Document) -> list[str]:
+    """Return the anchor of every heading the 目录 lists with a page number."""
+    return [e["anchor"] for e in toc_entries(doc) if e["numbered"]]
 
 
 def build_context(doc: Document) -> dict[str, Any]:
@@ -111,12 +176,12 @@ def build_context(doc: Document) -> dict[str, Any]:
     projects = []
     for i, project in enumerate(doc.projects, start=1):
         m = project.model
+        heading = project_heading(i, m.name)
         projects.append(
             {
-                "title": project_title(i, m.name),
-                "anchor": project_anchor(i),
-                # Bookmark ids must be unique numbers; 1–3 are the sections'.
-                "bookmark_id": str(100 + i),
+                "title": heading["text"],
+                "anchor": heading["anchor"],
+                "bookmark_id": heading["bookmark_id"],
                 "unit_code": m.unit_code,
                 "unit_name": m.unit_name,
                 "money_unit": m.money_unit,
@@ -143,6 +208,7 @@ def build_context(doc: Document) -> dict[str, Any]:
             "compiled_by": meta.cover.compiled_by,
             "reviewed_by": meta.cover.reviewed_by or "",
         },
+        "headings": headings(),
         "toc": toc_entries(doc),
         "overall_goal": meta.overall_goal,
         "itemized_goals": [
@@ -155,8 +221,3 @@ def build_context(doc: Document) -> dict[str, Any]:
         ],
         "projects": projects,
     }
-
-
-def heading_texts(doc: Document) -> list[str]:
-    """Return every heading that the 目录 lists with a page number."""
-    return [e["text"] for e in toc_entries(doc) if e["numbered"]]

@@ -1,19 +1,31 @@
 """Stage 6: find the printed page of every heading, for the 目录's cached numbers.
 
-LibreOffice exports each heading as a PDF bookmark, so one conversion tells
-where every heading landed.  Printed numbers count from the first body page
-(the part heading 第一部分), because the cover and 目录 are unnumbered.
+Headings are found by their anchor, the Word bookmark ``perfdoc.context`` names
+and the template puts around each heading (the 目录's ``PAGEREF`` fields point
+at the same bookmarks).  Exported with ``ExportBookmarksToPDFDestination``,
+LibreOffice writes every Writer bookmark as a PDF named destination of the same
+name, so one conversion tells where every heading landed.
+
+Anchors, not heading text, because the PDF outline's titles are not a reliable
+key: LibreOffice collapses runs of spaces in them, a title that occurs twice
+can be looked up only once, and a restyled template may word a heading
+differently from perfdoc.  An anchor is perfdoc's own name for a heading and
+survives all three.  (LibreOffice writes any character of a destination name
+other than a letter, digit or ``-`` as a bare hex code, so anchors use letters
+and digits only; see ``perfdoc.context``.)
+
+Printed numbers count from the first body page (the part heading 第一部分,
+page 1), because the cover and 目录 are unnumbered.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from perfdoc.context import PART1_TITLE
 from perfdoc.errors import ConversionError
 from perfdoc.i18n import _
 from perfdoc.render import rezip, set_update_fields
@@ -21,49 +33,37 @@ from perfdoc.render import rezip, set_update_fields
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _walk(reader: Any, outline: Iterable[Any], found: dict[str, int]) -> None:
-    for item in outline:
-        if isinstance(item, list):
-            _walk(reader, item, found)
-            continue
-        title = str(item.title).strip()
-        page = reader.get_destination_page_number(item)
-        if page is not None and page >= 0:
-            # The first occurrence wins: a title repeated later is not the heading.
-            found.setdefault(title, page)
-
-
-def bookmark_pages(pdf: Path) -> dict[str, int]:
-    """Return each bookmark's title and its 0-based physical page."""
+def destination_pages(pdf: bytes) -> dict[str, int]:
+    """Return each named destination of *pdf* and its 0-based physical page."""
     # Imported here: a .docx-only build never reads a PDF, and pypdf costs
     # ~50 ms of start-up, an eighth of the whole budget for the example.
     from pypdf import PdfReader
 
-    reader = PdfReader(str(pdf))
+    reader = PdfReader(io.BytesIO(pdf))
     found: dict[str, int] = {}
-    _walk(reader, reader.outline, found)
+    for name, dest in reader.named_destinations.items():
+        page = reader.get_destination_page_number(dest)
+        if page is not None and page >= 0:
+            # Keys of a /Dests dictionary are PDF names ("/PerfdocPart1"); those
+            # of a name tree are strings.  Either way the anchor is the rest.
+            found[str(name).removeprefix("/")] = page
     return found
 
 
-def printed_pages(pdf: Path, headings: Iterable[str]) -> dict[str, int]:
-    """Return the printed page number of each of *headings*.
+def printed_pages(pdf: bytes, anchors: Iterable[str], first_body: str) -> dict[str, int]:
+    """Return the printed page number of the heading at each of *anchors*.
 
-    Raises ``ConversionError`` when a heading has no bookmark: the PDF cannot
-    then vouch for the 目录, and writing a guessed number would be worse than
-    none.
+    *first_body* is the anchor of the first body page's heading, printed as
+    page 1.  Raises ``ConversionError`` when an anchor has no destination in
+    the PDF: the PDF cannot then vouch for the 目录, and writing a guessed
+    number would be worse than none.
     """
-    physical = bookmark_pages(pdf)
-    if PART1_TITLE not in physical:
-        raise ConversionError(_("the PDF has no bookmark for {title}").format(title=PART1_TITLE))
-    first_body = physical[PART1_TITLE]
-    pages: dict[str, int] = {}
-    for heading in headings:
-        if heading not in physical:
-            raise ConversionError(
-                _("the PDF has no bookmark for {title}").format(title=heading)
-            )
-        pages[heading] = physical[heading] - first_body + 1
-    return pages
+    physical = destination_pages(pdf)
+    wanted = list(anchors)
+    for anchor in (first_body, *wanted):
+        if anchor not in physical:
+            raise ConversionError(_("the PDF has no bookmark for {title}").format(title=anchor))
+    return {anchor: physical[anchor] - physical[first_body] + 1 for anchor in wanted}
 
 
 def fill_toc(docx: bytes, pages_by_anchor: dict[str, int]) -> bytes:

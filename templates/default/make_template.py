@@ -318,11 +318,16 @@ def toc_entry() -> str:
             + tag_para("{%p endfor %}"))
 
 
-def heading(text: str, anchor: str, bookmark_id: str, ppr: str = "") -> str:
-    """A level-2 heading carrying the bookmark its 目录 entry points at."""
-    return para(style="Heading2", ppr=ppr, runs=(
-        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{anchor}"/>{run(text)}'
-        f'<w:bookmarkEnd w:id="{bookmark_id}"/>'))
+def heading(of: str, style: str = "Heading2", ppr: str = "", *, text: str = "text") -> str:
+    """A heading, its *text* and bookmark both from the context object *of*.
+
+    ``perfdoc.context`` makes every heading's text and names its bookmark (the
+    anchor its 目录 entry's PAGEREF points at, and by which perfdoc finds the
+    heading's page in the PDF); the template only places and styles them.
+    """
+    return para(style=style, ppr=ppr, runs=(
+        f'<w:bookmarkStart w:id="{{{{ {of}.bookmark_id }}}}" w:name="{{{{ {of}.anchor }}}}"/>'
+        f'{run(f"{{{{ {of}.{text} }}}}")}<w:bookmarkEnd w:id="{{{{ {of}.bookmark_id }}}}"/>'))
 
 
 def document_xml() -> str:
@@ -346,29 +351,27 @@ def document_xml() -> str:
         # End of section 1: cover and contents carry no page number.
         f"<w:p><w:pPr>{sect_pr(footers=False)}</w:pPr></w:p>",
         # ---- 第一部分 (section 2, numbered from 1)
-        para("第一部分　部门整体绩效目标", "Heading1"),
-        heading("一、总体绩效目标", "_TocPerf1", "1"),
+        heading("headings.part1", "Heading1"),
+        heading("headings.overall"),
         para("{{ overall_goal }}"),
-        heading("二、分项绩效目标", "_TocPerf2", "2"),
+        heading("headings.itemized"),
         tag_para("{%p for g in itemized_goals %}"),
         para("{{ g.number }}、{{ g.title }}", "Heading3"),
         para(runs=run("绩效目标：", bold=True) + run("{{ g.goal }}")),
         para(runs=run("绩效指标：", bold=True) + run("{{ g.indicators }}")),
         tag_para("{%p endfor %}"),
-        heading("三、工作保障措施", "_TocPerf3", "3"),
+        heading("headings.measures"),
         tag_para("{%p for m in measures %}"),
         para(runs=run("{{ m.number }}.{{ m.lead }}", bold=True) + run("{{ m.body }}")),
         tag_para("{%p endfor %}"),
         # ---- 第二部分: one table per project, each on a new page under its title
-        para("第二部分　预算项目绩效目标", "Heading1", ppr="<w:pageBreakBefore/>"),
+        heading("headings.part2", "Heading1", ppr="<w:pageBreakBefore/>"),
         tag_para("{%p for p in projects %}"),
         # The first table shares its page with the part heading, as in the seed.
         tag_para("{%p if loop.first %}"),
-        heading("{{ p.title }}", "{{ p.anchor }}", "{{ p.bookmark_id }}",
-                ppr=f'{NO_INDENT}<w:jc w:val="center"/>'),
+        heading("p", text="title", ppr=f'{NO_INDENT}<w:jc w:val="center"/>'),
         tag_para("{%p else %}"),
-        heading("{{ p.title }}", "{{ p.anchor }}", "{{ p.bookmark_id }}",
-                ppr=f'<w:pageBreakBefore/>{NO_INDENT}<w:jc w:val="center"/>'),
+        heading("p", text="title", ppr=f'<w:pageBreakBefore/>{NO_INDENT}<w:jc w:val="center"/>'),
         tag_para("{%p endif %}"),
         para(runs=run("{{ p.unit_code }} {{ p.unit_name }}") + "<w:r><w:tab/></w:r>"
              + run("单位：{{ p.money_unit }}"), style="UnitLine"),
