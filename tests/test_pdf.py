@@ -167,14 +167,14 @@ def test_failed_pdf_step_keeps_the_previous_pair(cli, example, monkeypatch) -> N
 
 def test_crashed_converter_is_restarted(tmp_path, cli, example) -> None:
     assert cli("build", example, "--format", "docx").code == 0
-    docx = example / "build" / f"{STEM}.docx"
+    docx = (example / "build" / f"{STEM}.docx").read_bytes()
     with ConverterPool(jobs=1) as pool:
-        pool.convert(docx, tmp_path / "first.pdf")
+        assert pool.convert(docx, label="sanjia_2024").startswith(b"%PDF")
         conv = pool._all[0]
-        os.killpg(conv.process.pid, signal.SIGKILL)  # LibreOffice dies between documents
-        conv.process.wait()
-        pool.convert(docx, tmp_path / "out.pdf")
-        assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+        first = conv.folder
+        os.killpg(conv.office_pgid, signal.SIGKILL)  # LibreOffice dies between documents
+        assert pool.convert(docx, label="sanjia_2024").startswith(b"%PDF")
+        assert conv.folder != first and not first.exists()  # a fresh converter took over
     assert soffice_processes() == []
 
 
@@ -219,26 +219,29 @@ def _docx_of(tmp_path: Path) -> Path:
     return folder / "build" / f"{STEM}.docx"
 
 
-def test_converter_listens_on_loopback_only(tmp_path) -> None:
+def test_converter_keeps_everything_in_one_private_folder(tmp_path) -> None:
     with ConverterPool(jobs=1) as pool:
         assert pool._all == []  # converters start on first use
-        pool.convert(_docx_of(tmp_path), tmp_path / "out.pdf")
+        pdf = pool.convert(_docx_of(tmp_path).read_bytes(), label="doc")
+        assert pdf.startswith(b"%PDF")
         conv = pool._all[0]
-        profile = conv.profile
-        assert profile is not None and profile.exists()
-        listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True).stdout \
-            if shutil.which("ss") else ""
-        for port in (conv.port, conv.uno_port):
-            if listening:
-                lines = [ln for ln in listening.splitlines() if f":{port} " in ln]
-                assert lines and all("127.0.0.1:" in ln for ln in lines), lines
-    assert not profile.exists()  # the per-run profile is removed
+        folder = conv.folder
+        assert folder is not None and folder.parent == RUN_TMP
+        assert folder.name.startswith("perfdoc-lo-") and folder.stat().st_mode & 0o777 == 0o700
+        assert {p.name for p in folder.iterdir()} >= {"profile", "tmp", "work", "fonts.conf"}
+        assert list((folder / "work").iterdir()) == []  # the documents are removed
+        assert list((folder / "tmp").glob("lu*.tmp"))  # LibreOffice's own temp folder
+        sockets = conv.sockets
+        assert len(sockets) == 2 and all(os.path.exists(p) for p in sockets)
+        stopped = time.monotonic()
+    assert time.monotonic() - stopped < 1.0  # stopping is quick
+    assert not folder.exists() and not any(os.path.exists(p) for p in sockets)
     assert soffice_processes() == []
 
 
 def test_docx_shows_its_numbers_without_a_field_update(built, tmp_path) -> None:
     """A plain `soffice --convert-to pdf` (no index update) prints the .docx's cached 目录."""
-    from perfdoc.convert import fontconfig_file
+    from perfdoc.fonts import fontconfig_file
 
     src = tmp_path / "plain.docx"
     src.write_bytes((built / f"{STEM}.docx").read_bytes())

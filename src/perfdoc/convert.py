@@ -1,21 +1,31 @@
 """Stage 7: convert .docx to PDF through LibreOffice, driven by unoserver.
 
-perfdoc starts its own converters for the length of a build: each one is a
-small server (``data/uno_server.py``) around unoserver's ``UnoConverter``, which
-starts soffice; it listens on 127.0.0.1 on free ports, uses its own temporary
-profile, and runs in its own process group so the whole tree can be killed.
-The converter updates the document's indexes before export, so the PDF's 目录
-carries LibreOffice's true page numbers.  ``--converter HOST:PORT`` talks to a
-stock ``unoserver`` instead.
+perfdoc starts its own converters for the length of a build: each is a helper
+process (``data/uno_server.py``) around unoserver's ``UnoConverter``, which
+starts soffice and updates the document's indexes before export, so the PDF's
+目录 carries true page numbers.  ``--converter HOST:PORT`` uses a stock
+``unoserver`` instead; the .docx and the PDF travel as data, so it may be remote.
 
-The server must run under a Python that can ``import uno`` (Debian's
-``/usr/bin/python3`` with ``python3-uno``).  perfdoc runs it there with its own
-copy of unoserver on ``PYTHONPATH``, so perfdoc itself may live in any venv.
+Private, and gone with perfdoc.  The helper is reached only through its stdin
+and stdout, pipes only perfdoc holds: the XML-RPC port on 127.0.0.1 they
+replace let any local user have the build user's files converted (so read).
+Its LibreOffice accepts UNO on a randomly named pipe made under ``umask 077``,
+never on TCP, where a UNO bridge is full control of LibreOffice.  Each
+converter keeps everything (profile, ``TMPDIR``, documents, fonts.conf) in one
+``perfdoc-lo-*`` folder.  When the helper's stdin ends, because ``stop`` closed
+it or perfdoc died (even by ``kill -9``), it kills soffice's process group,
+removes the folder and LibreOffice's sockets in /tmp, and exits; ``stop`` does
+that itself should the helper not be gone within two seconds.
+
+The helper runs under a Python that can ``import uno`` (Debian's
+``/usr/bin/python3`` with ``python3-uno``) with perfdoc's copy of unoserver on
+``PYTHONPATH``, so perfdoc itself may live in any venv.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -24,16 +34,16 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-import xmlrpc.client
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 from queue import Queue
+from typing import IO, Any, TypeVar
 
 from perfdoc.errors import ConversionError, EnvironmentProblem
+from perfdoc.fonts import fontconfig_text
 from perfdoc.i18n import _
 
 #: What to install on Debian or Ubuntu; every environment message names it.
@@ -41,8 +51,6 @@ APT_PACKAGES = (
     "libreoffice-writer-nogui python3-uno poppler-utils fonts-noto-cjk "
     "fonts-arphic-gkai00mp fonts-arphic-gbsn00lp"
 )
-PROFILE_PREFIX = "perfdoc-lo-"
-STARTUP_TIMEOUT = 90.0
 
 
 def _missing(what: str) -> EnvironmentProblem:
@@ -88,44 +96,6 @@ def libreoffice_version() -> str | None:
     return out.stdout.strip() or None
 
 
-#: The font names the default template asks for, in the order doctor lists them.
-FONT_NAMES = ("仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体", "Times New Roman")
-
-
-@cache
-def resolve_fonts(fonts_dir: Path | None = None) -> dict[str, str | None]:
-    """Return the font file LibreOffice will draw each requested name with."""
-    fc_match = shutil.which("fc-match")
-    found: dict[str, str | None] = {}
-    with fontconfig_file(fonts_dir) as conf:
-        for name in FONT_NAMES:
-            path: str | None = None
-            if fc_match:
-                try:
-                    done = subprocess.run(
-                        [fc_match, "-f", "%{file}", f"{name}:lang=zh-cn"],
-                        capture_output=True, text=True, timeout=30,
-                        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
-                    )
-                    path = done.stdout.strip() or None
-                except (OSError, subprocess.TimeoutExpired):
-                    path = None
-            found[name] = path
-    return found
-
-
-def font_fingerprint(fonts_dir: Path | None = None) -> str:
-    """Describe the font files in use, for the build's input hash."""
-    lines = []
-    for name, path in resolve_fonts(fonts_dir).items():
-        size = ""
-        if path:
-            with contextlib.suppress(OSError):
-                size = str(Path(path).stat().st_size)
-        lines.append(f"{name}={path}:{size}")
-    return "\n".join(lines)
-
-
 def _can_import_uno(python: str) -> bool:
     try:
         done = subprocess.run(
@@ -160,166 +130,223 @@ def _unoserver_path() -> str:
     return str(Path(unoserver.__file__).resolve().parent.parent)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+PROFILE_PREFIX = "perfdoc-lo-"
+STARTUP_TIMEOUT = 90.0
+STOP_GRACE = 2.0  # how long ``stop`` lets the helper clean up before killing it
+CONNECT_TIMEOUT = 5.0  # how long ``--converter HOST:PORT`` may take to accept
+#: The 目录 levels listed without page numbers: level 1 holds the two parts.
+UNNUMBERED_TOC_LEVELS = (1,)
+
+Frame = tuple[dict[str, Any], bytes]
+T = TypeVar("T")
 
 
-@contextlib.contextmanager
-def fontconfig_file(fonts_dir: Path | None = None) -> Iterator[Path]:
-    """Yield perfdoc's fonts.conf, with ``--fonts DIR`` added first when given."""
-    with as_file(files("perfdoc") / "data" / "fonts.conf") as shipped:
-        if fonts_dir is None:
-            yield Path(shipped)
-            return
-        text = Path(shipped).read_text(encoding="utf-8")
-        # Fonts the user supplied come first, so the real faces win over stand-ins.
-        from html import escape
+def _read_frame(stream: IO[bytes]) -> Frame | None:
+    """Read one frame of the helper's protocol (see uno_server.py); ``None`` at its end."""
+    line = stream.readline()
+    if not line.endswith(b"\n"):
+        return None
+    header = json.loads(line)
+    size = int(header.get("size", 0))
+    data = stream.read(size) if size else b""
+    return None if len(data) != size else (header, data)
 
-        text = text.replace(
-            "<!-- PERFDOC_EXTRA_DIRS -->",
-            f"<dir>{escape(str(fonts_dir.resolve()), quote=False)}</dir>",
-        )
-        with tempfile.TemporaryDirectory(prefix="perfdoc-fc-") as tmp:
-            conf = Path(tmp) / "fonts.conf"
-            conf.write_text(text, encoding="utf-8")
-            yield conf
+
+def _write_frame(stream: IO[bytes], header: dict[str, Any], data: bytes = b"") -> None:
+    stream.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
+    stream.flush()
+
+
+def _within(seconds: float, work: Callable[[], T]) -> tuple[bool, T | None, BaseException | None]:
+    """Run *work* in a thread; return (finished, its result, its exception)."""
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            error.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        return False, None, None
+    return True, (result[0] if result else None), (error[0] if error else None)
+
+
+def _log_tail(folder: Path | None) -> str:
+    with contextlib.suppress(OSError):
+        if folder is not None:
+            return (folder / "helper.log").read_bytes()[-500:].decode(errors="replace").strip()
+    return ""
+
+
+class _Failed(RuntimeError):
+    """A conversion failed or the helper died: worth one fresh LibreOffice."""
 
 
 @dataclass
 class Converter:
-    """One warm LibreOffice behind perfdoc's unoserver-based server on 127.0.0.1."""
+    """One warm LibreOffice behind perfdoc's helper, reached only through its pipes."""
 
     python: str
-    fontconfig: Path
+    fonts_conf: str  # the fonts.conf text; each converter keeps a copy in its folder
     timeout: float
     restart_after: int
-    port: int = 0
-    uno_port: int = 0
-    profile: Path | None = None
+    folder: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    office_pgid: int | None = None  # soffice's process group, as the helper reported it
+    sockets: list[str] = field(default_factory=list)  # LibreOffice's, in /tmp
     conversions: int = 0
-    log: Path | None = None
     closed: threading.Event = field(default_factory=threading.Event)
+    _state: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> None:
-        """Start the server (which starts soffice) and wait until it answers."""
-        if self.closed.is_set():
-            # The build is being stopped: never start a LibreOffice after that.
-            raise ConversionError(_("the converters were stopped"))
-        self.port, self.uno_port = _free_port(), _free_port()
-        while self.uno_port == self.port:
-            self.uno_port = _free_port()
-        self.profile = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX))
-        self.log = self.profile.with_suffix(".log")
-        env = {
-            **os.environ,
-            "PYTHONPATH": _unoserver_path(),
-            "FONTCONFIG_FILE": str(self.fontconfig),
-            "SAL_USE_VCLPLUGIN": "svp",
-        }
-        with as_file(files("perfdoc") / "data" / "uno_server.py") as script:
-            cmd = [
-                self.python, str(script), "--port", str(self.port),
-                "--uno-port", str(self.uno_port), "--profile", str(self.profile),
-                "--soffice", find_soffice() or "soffice",
-                "--startup-timeout", str(STARTUP_TIMEOUT),
-            ]
-            with open(self.log, "wb") as log:
-                # A new session makes the server and its soffice one process group.
-                self.process = subprocess.Popen(
-                    cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                    start_new_session=True,
+        """Start the helper (which starts soffice) and wait until it says ready."""
+        with self._state:
+            if self.closed.is_set():
+                # The build is being stopped: never start a LibreOffice after that.
+                raise ConversionError(_("the converters were stopped"))
+            self.folder = folder = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX))
+            for sub in ("profile", "tmp", "work"):
+                (folder / sub).mkdir(mode=0o700)
+            (folder / "fonts.conf").write_text(self.fonts_conf, encoding="utf-8")
+            env = {**os.environ, "PYTHONPATH": _unoserver_path(), "SAL_USE_VCLPLUGIN": "svp",
+                   "FONTCONFIG_FILE": str(folder / "fonts.conf"),
+                   "TMPDIR": str(folder / "tmp")}  # so LibreOffice's lu*.tmp land there
+            with as_file(files("perfdoc") / "data" / "uno_server.py") as script, \
+                    open(folder / "helper.log", "wb") as log:
+                # A new session: a Ctrl-C meant for perfdoc does not reach the
+                # helper, which must outlive perfdoc just long enough to clean up.
+                self.process = process = subprocess.Popen(
+                    [self.python, str(script), "--folder", str(folder), "--soffice",
+                     find_soffice() or "soffice", "--startup-timeout", str(STARTUP_TIMEOUT)],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
+                    start_new_session=True, cwd=folder,
                 )
         self.conversions = 0
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                detail = self.log.read_text(errors="replace")[-500:] if self.log.exists() else ""
-                self.stop()
-                raise ConversionError(
-                    _("the converter exited while starting: {detail}").format(detail=detail)
-                )
-            try:
-                with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}") as proxy:
-                    proxy.ping()
-                return
-            except (OSError, xmlrpc.client.Error):
-                time.sleep(0.05)
+        stdout = process.stdout
+        assert stdout is not None
+        done, frame, _error = _within(STARTUP_TIMEOUT + 10, lambda: _read_frame(stdout))
+        if frame is not None and frame[0].get("op") == "ready":
+            self.office_pgid = int(frame[0]["pgid"])
+            self.sockets = [str(p) for p in frame[0].get("sockets", [])]
+            return
+        detail = str(frame[0].get("error", "")) if frame is not None else _log_tail(folder)
         self.stop()
-        raise ConversionError(_("the converter did not start within {s} s").format(
-            s=int(STARTUP_TIMEOUT)))
+        if self.closed.is_set():
+            raise ConversionError(_("the converters were stopped"))
+        if not done:
+            raise ConversionError(_("the converter did not start within {s} s").format(
+                s=int(STARTUP_TIMEOUT)))
+        raise ConversionError(_("the converter exited while starting: {detail}").format(
+            detail=detail))
+
+    def close_input(self) -> None:
+        """Close the helper's stdin: at that end of file it cleans up and exits."""
+        process = self.process
+        if process is not None and process.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.close()
 
     def stop(self) -> None:
-        """Kill the whole process group at once and remove the profile.
+        """Let the helper remove everything, or do it here if it is not gone in time.
 
-        The profile is thrown away, so LibreOffice has nothing to save: a
-        graceful shutdown would only cost a second or more per converter.
+        The profile is thrown away, so LibreOffice has nothing to save: it is
+        killed, never shut down gracefully, which would cost a second or more.
         """
-        if self.process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=10)
-            self.process = None
-        if self.profile is not None:
-            shutil.rmtree(self.profile, ignore_errors=True)
-            if self.log is not None:
+        self.close_input()
+        with self._state:
+            process, folder, pgid, sockets = self.process, self.folder, self.office_pgid, \
+                self.sockets
+            self.process, self.folder, self.office_pgid, self.sockets = None, None, None, []
+        if process is not None:
+            try:
+                process.wait(timeout=STOP_GRACE)
+            except subprocess.TimeoutExpired:
                 with contextlib.suppress(OSError):
-                    self.log.unlink()
-            self.profile = None
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            with contextlib.suppress(OSError, ValueError):
+                process.stdout.close()  # type: ignore[union-attr]
+            if process.returncode != 0:
+                # The helper was killed or failed: do its cleaning here.
+                with contextlib.suppress(OSError, TypeError):
+                    os.killpg(pgid, signal.SIGKILL)  # type: ignore[arg-type]
+                for path in sockets:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def alive(self) -> bool:
-        """Say whether the server process is still running."""
+        """Say whether the helper process is still running."""
         return self.process is not None and self.process.poll() is None
 
-    def _call(self, docx: Path, pdf: Path, options: list[str]) -> None:
-        with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}") as proxy:
-            proxy.convert(str(docx), str(pdf), options, list(UNNUMBERED_TOC_LEVELS))
-
-    def convert(self, docx: Path, pdf: Path, options: list[str]) -> None:
-        """Convert *docx* to *pdf*, killing the converter if it hangs."""
+    def convert(self, docx: bytes, label: str, options: list[str]) -> bytes:
+        """Convert *docx* and return the PDF, killing the converter if it hangs."""
         if not self.alive() or self.conversions >= self.restart_after:
             # LibreOffice degrades over long runs; a fresh one is cheap next to a hang.
             self.stop()
             self.start()
-        error: list[BaseException] = []
+        process = self.process
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+        request = {"op": "convert", "options": options, "unnumbered": list(UNNUMBERED_TOC_LEVELS)}
 
-        def work() -> None:
-            try:
-                self._call(docx, pdf, options)
-            except BaseException as exc:  # handed to the caller's thread
-                error.append(exc)
+        def work() -> Frame | None:
+            _write_frame(stdin, request, docx)
+            return _read_frame(stdout)
 
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        worker.join(self.timeout)
+        done, frame, error = _within(self.timeout, work)
         self.conversions += 1
-        if worker.is_alive():
+        if not done:
             self.stop()
             raise ConversionError(
                 _("the conversion of {file} did not finish within {s} s; the converter was "
-                  "stopped").format(file=docx.name, s=self.timeout)
+                  "stopped").format(file=label, s=self.timeout)
             )
-        if error:
-            raise error[0]
+        if frame is None:
+            raise _Failed(error or f"the converter exited: {_log_tail(self.folder)}")
+        if not frame[0].get("ok"):
+            raise _Failed(str(frame[0].get("error")))
+        return frame[1]
 
 
-#: The 目录 levels listed without page numbers: level 1 holds the two parts.
-UNNUMBERED_TOC_LEVELS = (1,)
-
-
-def _unoserver_convert(host: str, port: int | str, docx: Path, pdf: Path,
-                       options: list[str]) -> None:
+def _remote(address: str, docx: bytes, label: str, options: list[str], timeout: float) -> bytes:
+    """Convert through a stock unoserver at *address*, sending and receiving data."""
     from unoserver.client import UnoClient
 
-    client = UnoClient(server=host, port=str(port))
+    def failed(reason: object) -> ConversionError:
+        return ConversionError(_("LibreOffice failed to convert {file}: {reason}").format(
+            file=label, reason=_("the converter at {address} failed: {reason}").format(
+                address=address, reason=reason)))
+
+    host, _sep, port = address.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    # unoserver's client retries a refused connection for 40 s; a quick look
+    # first makes a wrong address fail at once.
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        raise failed(exc or "timed out") from None
+    # "remote": the .docx goes as data and the PDF comes back as data, so the
+    # server needs no access to perfdoc's files, nor perfdoc to the server's.
     # A stock unoserver cannot leave the part lines unnumbered, so its own
     # index update is not used: perfdoc's cached 目录 is exported as it is.
-    client.convert(inpath=str(docx), outpath=str(pdf), convert_to="pdf",
-                   filtername="writer_pdf_Export", filter_options=options,
-                   update_index=False)
+    client = UnoClient(server=f"[{host}]" if ":" in host else host, port=port,
+                       host_location="remote")
+    done, pdf, error = _within(timeout, lambda: client.convert(
+        indata=docx, convert_to="pdf", filtername="writer_pdf_Export",
+        filter_options=options, update_index=False))
+    if not done:
+        raise failed(f"no answer within {timeout:g} s")
+    if not isinstance(pdf, bytes):
+        raise failed(error or "no PDF came back")
+    return pdf
 
 
 @dataclass
@@ -335,9 +362,8 @@ class ConverterPool:
     _all: list[Converter] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _python: str = ""
-    _fontconfig: Path | None = None
+    _fonts_conf: str = ""
     _closed: threading.Event = field(default_factory=threading.Event)
-    _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
     @property
     def fills_toc(self) -> bool:
@@ -353,7 +379,7 @@ class ConverterPool:
         if python is None:
             raise _missing(_("no Python that can `import uno` was found (package python3-uno)"))
         self._python = python
-        self._fontconfig = self._stack.enter_context(fontconfig_file(self.fonts_dir))
+        self._fonts_conf = fontconfig_text(self.fonts_dir)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -363,10 +389,12 @@ class ConverterPool:
         """Stop every converter; nothing perfdoc started survives."""
         self._closed.set()
         with self._lock:
+            # Every helper starts cleaning up at once; then each is waited for.
+            for conv in self._all:
+                conv.close_input()
             for conv in self._all:
                 conv.stop()
             self._all.clear()
-        self._stack.close()
 
     def _acquire(self) -> Converter:
         """Take an idle converter, or start a new one while fewer than ``jobs`` exist.
@@ -376,51 +404,39 @@ class ConverterPool:
         """
         with self._lock:
             if self._idle.empty() and len(self._all) < self.jobs:
-                assert self._fontconfig is not None
-                conv = Converter(self._python, self._fontconfig, self.timeout,
+                conv = Converter(self._python, self._fonts_conf, self.timeout,
                                  self.restart_after, closed=self._closed)
                 self._all.append(conv)
                 return conv
         return self._idle.get()
 
-    def convert(self, docx: Path, pdf: Path, *, pdfa: bool = False) -> None:
-        """Convert one document, restarting a crashed converter once."""
-        # Bookmarks are how perfdoc finds the headings' pages.  A tagged PDF
-        # costs about 15% of each conversion and nothing asks for one.
-        options = ["ExportBookmarks=true", "ExportNotes=false"]
+    def convert(self, docx: bytes, *, label: str, pdfa: bool = False) -> bytes:
+        """Convert one document (*label* names it in messages) and return the PDF.
+
+        A crashed converter is restarted once.
+        """
+        # Bookmarks are how perfdoc finds the headings' pages; as named
+        # destinations too, so each heading can be located by name.  A tagged
+        # PDF costs about 15% of each conversion and nothing asks for one.
+        options = ["ExportBookmarks=true", "ExportBookmarksToPDFDestination=true",
+                   "ExportNotes=false"]
         if pdfa:
             options.append("SelectPdfVersion=2")  # PDF/A-2b
         if self.address:
-            self._remote(docx, pdf, options)
-            return
+            return _remote(self.address, docx, label, options, self.timeout)
         conv = self._acquire()
         try:
             try:
-                conv.convert(docx, pdf, options)
-            except ConversionError:
-                raise
-            except (OSError, xmlrpc.client.Error, RuntimeError):
+                return conv.convert(docx, label, options)
+            except _Failed:
                 # A crashed LibreOffice: restart it once and try again.
                 conv.stop()
-                try:
-                    conv.convert(docx, pdf, options)
-                except ConversionError:
-                    raise
-                except Exception as exc:
-                    raise ConversionError(
-                        _("LibreOffice failed to convert {file}: {reason}").format(
-                            file=docx.name, reason=exc)
-                    ) from None
+            try:
+                return conv.convert(docx, label, options)
+            except _Failed as exc:
+                raise ConversionError(
+                    _("LibreOffice failed to convert {file}: {reason}").format(
+                        file=label, reason=exc)
+                ) from None
         finally:
             self._idle.put(conv)
-
-    def _remote(self, docx: Path, pdf: Path, options: list[str]) -> None:
-        assert self.address is not None
-        host, _sep, port = self.address.rpartition(":")
-        try:
-            _unoserver_convert(host or "127.0.0.1", port, docx, pdf, options)
-        except (OSError, xmlrpc.client.Error, RuntimeError) as exc:
-            raise ConversionError(
-                _("the converter at {address} failed: {reason}").format(
-                    address=self.address, reason=exc)
-            ) from None

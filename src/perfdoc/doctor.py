@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import click
 
-from perfdoc.convert import (
-    APT_PACKAGES,
-    find_soffice,
-    find_uno_python,
-    libreoffice_version,
-    resolve_fonts,
-)
+from perfdoc.convert import APT_PACKAGES, find_soffice, find_uno_python, libreoffice_version
+from perfdoc.fonts import resolve_fonts
 from perfdoc.i18n import _
 
 

@@ -1,35 +1,75 @@
-r"""perfdoc's converter process: LibreOffice and unoserver's UnoConverter behind XML-RPC.
+r"""perfdoc's converter helper: LibreOffice and unoserver's UnoConverter, private to perfdoc.
 
 perfdoc runs this file (not importable as part of perfdoc) with a Python that can
-``import uno``, unoserver on ``PYTHONPATH``, as the leader of a new process
-group, so killing the group ends this server and its LibreOffice together:
+``import uno`` and unoserver on ``PYTHONPATH``, in a new session:
 
-    python uno_server.py --port P --uno-port U --profile DIR --soffice PATH
+    python uno_server.py --folder DIR --soffice PATH [--startup-timeout S]
+
+*DIR* is the converter's private folder (mode 0700), made by perfdoc with
+``profile/`` (LibreOffice's user profile), ``tmp/`` (everyone's ``TMPDIR``, so
+LibreOffice's ``lu*.tmp`` folders land there), ``work/`` (the documents in
+conversion) and ``fonts.conf``.
+
+Transport, and why.  Requests and answers travel over this process's stdin and
+stdout, which only perfdoc holds; nothing listens on a network port.  The
+XML-RPC server this replaced listened on 127.0.0.1, where *any* local user
+could ask it to convert (and so read) a file only the build user may read.
+Each frame is one JSON line followed by ``size`` raw bytes:
+
+    perfdoc -> helper   {"op": "convert", "size": N, "options": [...], "unnumbered": [1]}
+                        + the .docx
+    helper -> perfdoc   {"op": "ready", "pgid": P, "sockets": [...]}   once, at start
+                        {"ok": true, "size": N} + the PDF, or {"ok": false, "error": "..."}
+                        {"op": "failed", "error": "..."}                 start-up failed
+
+LibreOffice's UNO acceptor is a named pipe (a Unix socket), not TCP: LibreOffice
+creates it as ``/tmp/OSL_PIPE_<uid>_<name>`` with the umask's permissions, so
+with ``umask 077`` no other user can connect, and the random name is not
+guessable either.  A TCP acceptor on 127.0.0.1 would hand any local user a UNO
+bridge, which is full control of a LibreOffice running as the build user.
+
+Dying with perfdoc.  A thread reads stdin; end of file means perfdoc closed the
+pipe or died (even by ``kill -9``: the kernel closes its end).  Then the helper
+kills LibreOffice's whole process group, removes the private folder and
+LibreOffice's sockets in /tmp, and exits.  ``PR_SET_PDEATHSIG`` would not do:
+it fires when the *thread* that forked exits, and reaches only the direct child
+(oosplash), not soffice.bin.
 
 Why not the ``unoserver`` command itself:
 
-* its start-up sleeps a fixed seven seconds before serving; here the server is
-  ready as soon as LibreOffice accepts a UNO connection (about one second);
+* it listens on TCP (see above), and its start-up sleeps a fixed seven
+  seconds; here the helper is ready as soon as LibreOffice accepts the UNO
+  connection (about one second);
 * the 目录 lists the two part headings (第一部分, 第二部分) without page
   numbers, as the seed does.  Word's TOC switch for that (``\\n``) is not
   imported by LibreOffice, whose index update would number every line.  Just
-  before unoserver's converter updates the indexes, this server removes the
+  before unoserver's converter updates the indexes, this helper removes the
   page-number tokens from the levels perfdoc names.  One LibreOffice pass then
   gives a PDF whose 目录 is both true and in the seed's form.
 
 The conversion itself (load, update indexes, export) is unoserver's
-``UnoConverter.convert``; only its Desktop is wrapped to reach the indexes.
-Everything listens on 127.0.0.1 only.
+``UnoConverter.convert``, file to file inside ``work/``; only its Desktop is
+wrapped to reach the indexes, and its constructor is replaced to connect
+through the pipe.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
+import queue
+import secrets
+import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
-from typing import Any
-from xmlrpc.server import SimpleXMLRPCServer
+import traceback
+from pathlib import Path
+from typing import Any, BinaryIO, NoReturn
 
 import uno
 from com.sun.star.connection import NoConnectException
@@ -38,6 +78,7 @@ from unoserver.converter import UnoConverter
 # Levels of the content index whose entries carry no page number; set per call.
 _UNNUMBERED: set[int] = set()
 _DROP = {"TokenPageNumber", "TokenTabStop"}
+Frame = tuple[dict[str, Any], bytes]
 
 
 class _Proxy:
@@ -91,52 +132,257 @@ def _unnumber(index: Any) -> None:
     index.LevelFormat = levels
 
 
-def main() -> int:
-    """Start LibreOffice, wait for its UNO socket, then serve conversions."""
+class _PipeConverter(UnoConverter):  # type: ignore[misc]
+    """unoserver's converter, connected through a named pipe instead of TCP.
+
+    unoserver (3.7) only builds ``uno:socket`` URLs, so this sets the same
+    attributes its constructor does, with a ``uno:pipe`` URL.
+    """
+
+    def __init__(self, pipe: str) -> None:
+        self.local_context = uno.getComponentContext()
+        self.resolver = self.local_context.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", self.local_context)
+        self.context = self.resolver.resolve(
+            f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        self.service = self.context.ServiceManager
+        self.desktop = self.service.createInstanceWithContext(
+            "com.sun.star.frame.Desktop", self.context)
+        self.filter_service = self.service.createInstanceWithContext(
+            "com.sun.star.document.FilterFactory", self.context)
+        self.type_service = self.service.createInstanceWithContext(
+            "com.sun.star.document.TypeDetection", self.context)
+        self.temp_dir = None
+        self._export_filters = None
+        self._import_filters = None
+
+
+def read_frame(stream: BinaryIO) -> Frame | None:
+    """Read one frame; ``None`` at end of file."""
+    line = stream.readline()
+    if not line.endswith(b"\n"):
+        return None
+    header = json.loads(line)
+    size = int(header.get("size", 0))
+    data = stream.read(size) if size else b""
+    return None if len(data) != size else (header, data)
+
+
+def write_frame(stream: BinaryIO, header: dict[str, Any], data: bytes = b"") -> None:
+    """Write one frame and flush it."""
+    stream.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
+    stream.flush()
+
+
+def group_pids(pgid: int) -> list[int]:
+    """Return the processes of process group *pgid*."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            # Fields after the command name: state, ppid, pgrp, ...
+            if int(stat.rpartition(")")[2].split()[2]) == pgid:
+                pids.append(int(entry))
+    return pids
+
+
+def unix_listeners(pids: list[int]) -> list[str]:
+    """Return the paths of the Unix sockets *pids* listen on."""
+    inodes = set()
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                inodes.add(int(link[8:-1]))
+    paths = []
+    for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+        # Num RefCount Protocol Flags Type St Inode Path; flag 0x10000 = listening.
+        cols = line.split(None, 7)
+        if (len(cols) == 8 and int(cols[6]) in inodes and int(cols[3], 16) & 0x10000
+                and cols[7].startswith("/")):
+            paths.append(cols[7])
+    return paths
+
+
+class Helper:
+    """One LibreOffice, its private folder, and the protocol on private file descriptors."""
+
+    def __init__(self, folder: Path, soffice: str, startup_timeout: float) -> None:
+        self.folder = folder
+        self.soffice = soffice
+        self.startup_timeout = startup_timeout
+        self.lock = threading.RLock()  # die() may run in a signal handler
+        self.dying = False
+        self.office: subprocess.Popen[bytes] | None = None
+        self.pipe = "perfdoc_" + secrets.token_hex(16)  # unguessable
+        profile_url = uno.systemPathToFileUrl(str(folder / "profile"))
+        self.profile_url: str = profile_url
+        # Every soffice also listens on /tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<md5
+        # of the profile URL as UTF-16, each byte in unpadded hex>; named here
+        # so it is removed even if LibreOffice dies before it could be listed.
+        digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+        uid = os.getuid()
+        self.sockets = {
+            f"/tmp/OSL_PIPE_{uid}_{self.pipe}",
+            f"/tmp/OSL_PIPE_{uid}_SingleOfficeIPC_" + "".join(format(b, "x") for b in digest),
+        }
+        self.requests: queue.Queue[Frame] = queue.Queue()
+        # The protocol moves to private descriptors; fd 0 becomes /dev/null and
+        # fd 1 the log, so nothing uno or soffice prints can corrupt a frame.
+        self.inp = os.fdopen(os.dup(0), "rb")
+        self.out = os.fdopen(os.dup(1), "wb")
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+
+    def watch(self) -> None:
+        """Queue requests; at end of file (perfdoc gone or done) clean up and exit."""
+        while True:
+            try:
+                frame = read_frame(self.inp)
+            except (OSError, ValueError):
+                frame = None
+            if frame is None:
+                self.die(0)
+            self.requests.put(frame)
+
+    def die(self, code: int, reason: str | None = None) -> NoReturn:
+        """Kill LibreOffice's group, remove every trace, exit; safe from any thread."""
+        with self.lock:
+            self.dying = True  # no soffice starts after this
+            office = self.office
+        if reason is not None:
+            # Start-up failed: perfdoc reads why here, since the log is removed.
+            log = self.folder / "helper.log"
+            tail = log.read_bytes()[-800:].decode(errors="replace") if log.exists() else ""
+            try:
+                write_frame(self.out, {"op": "failed", "error": f"{reason}\n{tail}".strip()})
+            except OSError:
+                pass
+        if office is not None:
+            try:
+                self.sockets.update(unix_listeners(group_pids(office.pid)))
+            except OSError:
+                pass
+            try:
+                os.killpg(office.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                office.wait(timeout=2)  # reap oosplash; soffice.bin goes to init
+            except subprocess.TimeoutExpired:
+                pass
+        for path in self.sockets:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        # A process killed mid-write may still finish that one write: retry.
+        for _attempt in range(20):
+            shutil.rmtree(self.folder, ignore_errors=True)
+            if not self.folder.exists():
+                break
+            time.sleep(0.025)
+        os._exit(code)
+
+    def start(self) -> _PipeConverter:
+        """Start soffice in its own process group and connect to it through the pipe."""
+        accept = f"pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+        with self.lock:
+            if self.dying:
+                self.die(0)  # perfdoc is already gone
+            # Its own session: the helper can kill soffice's whole group (oosplash
+            # and soffice.bin) with one signal, and nothing else with it.
+            self.office = subprocess.Popen(
+                [self.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault",
+                 "--nologo", "--nofirststartwizard", "--norestore",
+                 f"-env:UserInstallation={self.profile_url}", f"--accept={accept}"],
+                stdin=subprocess.DEVNULL, stdout=2, stderr=2, start_new_session=True,
+                cwd=self.folder / "work",
+            )
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            try:
+                converter = _PipeConverter(self.pipe)
+                break
+            except NoConnectException:
+                if self.office.poll() is not None:
+                    self.die(3, "LibreOffice exited while starting")
+                if time.monotonic() > deadline:
+                    self.die(3, "LibreOffice did not accept a connection")
+                time.sleep(0.05)
+        converter.desktop = _Desktop(converter.desktop)
+        self.sockets.update(unix_listeners(group_pids(self.office.pid)))
+        return converter
+
+    def serve(self, converter: _PipeConverter) -> NoReturn:
+        """Answer conversion requests, one at a time, until stdin ends."""
+        assert self.office is not None
+        write_frame(self.out, {"op": "ready", "pgid": self.office.pid,
+                               "sockets": sorted(self.sockets)})
+        count = 0
+        while True:
+            header, data = self.requests.get()
+            count += 1
+            src = self.folder / "work" / f"{count}.docx"
+            pdf = src.with_suffix(".pdf")
+            try:
+                if header.get("op") != "convert":
+                    raise ValueError(f"unknown request {header.get('op')!r}")
+                if self.office.poll() is not None:
+                    raise RuntimeError("LibreOffice is not running")
+                src.write_bytes(data)
+                _UNNUMBERED.clear()
+                _UNNUMBERED.update(int(n) for n in header.get("unnumbered", []))
+                converter.convert(inpath=str(src), outpath=str(pdf), convert_to="pdf",
+                                  filtername="writer_pdf_Export",
+                                  filter_options=list(header.get("options", [])),
+                                  update_index=True)
+                result = pdf.read_bytes()
+            except Exception as exc:  # any failure is the answer, not the helper's end
+                write_frame(self.out, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+            else:
+                write_frame(self.out, {"ok": True}, result)
+            finally:
+                for path in (src, pdf):
+                    try:
+                        path.unlink()
+                    except OSError:
+                        pass
+
+
+def main() -> None:
+    """Start LibreOffice, say ready, then serve conversions until stdin ends."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--uno-port", type=int, required=True)
-    parser.add_argument("--profile", required=True)
+    parser.add_argument("--folder", required=True)
     parser.add_argument("--soffice", required=True)
     parser.add_argument("--startup-timeout", type=float, default=90.0)
     args = parser.parse_args()
-
-    accept = (f"socket,host=127.0.0.1,port={args.uno_port},tcpNoDelay=1;"
-              "urp;StarOffice.ComponentContext")
-    office = subprocess.Popen([
-        args.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault",
-        "--nologo", "--nofirststartwizard", "--norestore",
-        f"-env:UserInstallation={uno.systemPathToFileUrl(args.profile)}", f"--accept={accept}",
-    ])
-    deadline = time.monotonic() + args.startup_timeout
-    while True:
-        try:
-            converter = UnoConverter(interface="127.0.0.1", port=str(args.uno_port))
-            break
-        except NoConnectException:
-            if office.poll() is not None or time.monotonic() > deadline:
-                print("LibreOffice did not accept a connection", file=sys.stderr)
-                return 3
-            time.sleep(0.05)
-    converter.desktop = _Desktop(converter.desktop)
-
-    def convert(inpath: str, outpath: str, options: list[str], unnumbered: list[int]) -> bool:
-        _UNNUMBERED.clear()
-        _UNNUMBERED.update(unnumbered)
-        converter.convert(inpath=inpath, outpath=outpath, convert_to="pdf",
-                          filtername="writer_pdf_Export", filter_options=options,
-                          update_index=True)
-        return True
-
-    def ping() -> bool:
-        return office.poll() is None
-
-    server = SimpleXMLRPCServer(("127.0.0.1", args.port), logRequests=False, allow_none=True)
-    server.register_function(convert)  # type: ignore[arg-type]
-    server.register_function(ping)
-    server.serve_forever()
-    return 0
+    # Before anything is created: LibreOffice's pipe sockets in /tmp take
+    # their permissions from the umask, so no other user may connect.
+    os.umask(0o077)
+    helper = Helper(Path(args.folder), args.soffice, args.startup_timeout)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, lambda *_args: helper.die(1))
+    threading.Thread(target=helper.watch, daemon=True).start()
+    try:
+        helper.serve(helper.start())
+    except BaseException:  # noqa: BLE001 - whatever happened, leave nothing behind
+        traceback.print_exc()
+        helper.die(1, "the converter helper failed")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
