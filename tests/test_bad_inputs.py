@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from perfdoc.rules import RULES
 from tests.conftest import EXAMPLE, ROOT, Run
 
 CASES_DIR = Path(__file__).resolve().parent / "bad_inputs"
@@ -32,7 +33,7 @@ CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and re.match(r"
 UPDATE = os.environ.get("PERFDOC_UPDATE_GOLDEN") == "1"
 
 # Files that steer a case rather than being copied into the document.
-CONTROL = {"cmd.txt", "expected.txt", "outputs.txt", "delete.txt", "generate.py"}
+CONTROL = {"cmd.txt", "expected.txt", "outputs.txt", "delete.txt", "generate.py", "stderr.txt"}
 PARENT = "parent"  # a case's parent/ folder is copied beside the document
 DOC_NAME = "sanjia_2024"
 TMP_MARK = "<tmp>"
@@ -55,14 +56,34 @@ class Outcome:
 
 
 def command(case: Path) -> list[str]:
-    """The case's command: the first line of cmd.txt that is not a # comment."""
+    """The case's command: the first line of cmd.txt that is not a # comment.
+
+    ``check`` and ``build`` run only the rules a ``# rules: a,b`` comment
+    names: every other rule is disabled, including rules added after the
+    golden was written, so a new rule never rewrites the corpus.
+    """
     path = case / "cmd.txt"
     if not path.exists():
         return ["validate", "."]
+    wanted: set[str] = set()
+    args = ["validate", "."]
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            return shlex.split(line)
-    return ["validate", "."]
+        if line.startswith("# rules:"):
+            wanted = {r.strip() for r in line.split(":", 1)[1].split(",") if r.strip()}
+        elif line.strip() and not line.lstrip().startswith("#"):
+            args = shlex.split(line)
+            break
+    if args[0] in ("check", "build"):
+        others = sorted(set(RULES) - wanted - _enabled(args))
+        if others:
+            args += ["--disable", ",".join(others)]
+    return args
+
+
+def _enabled(args: list[str]) -> set[str]:
+    """The rules a command line switches on with --enable."""
+    return {r for flag, value in zip(args, args[1:], strict=False) if flag == "--enable"
+            for r in value.split(",")}
 
 
 def prepare(name: str, tmp_path: Path) -> Path:
@@ -101,16 +122,27 @@ def prepare(name: str, tmp_path: Path) -> Path:
     return doc
 
 
+def environment(case: Path) -> dict[str, str]:
+    """The variables ``# env: NAME=VALUE`` lines of cmd.txt set for the run."""
+    path = case / "cmd.txt"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return dict(line[len("# env:"):].strip().split("=", 1) for line in lines
+                if line.startswith("# env:"))
+
+
 def run_case(name: str, tmp_path: Path, cli: Callable[..., Run],
              monkeypatch: pytest.MonkeyPatch) -> Outcome:
     """Prepare case *name* and run its command with the document folder as cwd."""
     doc = prepare(name, tmp_path)
     monkeypatch.chdir(doc)
+    for key, value in environment(CASES_DIR / name).items():
+        monkeypatch.setenv(key, value)
     run = cli(*command(CASES_DIR / name))
-    out = run.out
+    out, err = run.out, run.err
     for tmp in {str(tmp_path.resolve()), str(tmp_path)}:
         out = out.replace(tmp, TMP_MARK)
-    return Outcome(doc, run.code, out, run.err)
+        err = err.replace(tmp, TMP_MARK)
+    return Outcome(doc, run.code, out, err)
 
 
 def outputs(doc: Path) -> list[str]:
@@ -141,6 +173,11 @@ def test_bad_input(name: str, tmp_path: Path, cli, monkeypatch) -> None:
     listed = case / "outputs.txt"
     expected = listed.read_text(encoding="utf-8").split() if listed.exists() else []
     assert written == expected
+    # Messages that go to stderr (usage and environment errors) are checked
+    # line by line: each line of stderr.txt must appear in stderr.
+    said = case / "stderr.txt"
+    for line in said.read_text(encoding="utf-8").splitlines() if said.exists() else []:
+        assert line in got.err, f"{line!r} not in stderr:\n{got.err}"
 
 
 def test_corpus_is_large_enough() -> None:
@@ -216,7 +253,7 @@ def _explode(*args: object, **kwargs: object) -> None:
 def test_internal_error_is_one_line(cli, example, monkeypatch) -> None:
     from perfdoc import __version__
 
-    monkeypatch.setattr("perfdoc.cli.load_document", _explode)
+    monkeypatch.setattr("perfdoc.check.load_document", _explode)
     run = cli("validate", example)
     assert run.code == 4
     assert run.err.splitlines() == [f"internal error — please report (perfdoc {__version__})"]
@@ -226,7 +263,7 @@ def test_internal_error_is_one_line(cli, example, monkeypatch) -> None:
 def test_internal_error_with_debug_shows_the_traceback(cli, example, monkeypatch) -> None:
     from perfdoc import __version__
 
-    monkeypatch.setattr("perfdoc.cli.load_document", _explode)
+    monkeypatch.setattr("perfdoc.check.load_document", _explode)
     run = cli("--debug", "validate", example)
     assert run.code == 4
     assert "Traceback (most recent call last)" in run.err
@@ -239,8 +276,32 @@ def test_internal_error_in_a_build_stage(cli, example, monkeypatch) -> None:
     run = cli("build", example, "--format", "docx")
     assert run.code == 4
     assert "Traceback" not in run.err
-    assert run.err.splitlines()[-1].startswith("internal error — please report (perfdoc ")
+    assert "internal error — please report (perfdoc " in run.err
     assert not (example / "build").exists()
+
+
+def test_a_bug_in_one_document_does_not_stop_the_batch(cli, tmp_path, monkeypatch) -> None:
+    # The second document trips a bug; the first and third are still built,
+    # and the batch exits with the highest code, 4.
+    for name in ("a", "b", "c"):
+        shutil.copytree(EXAMPLE, tmp_path / name, ignore=shutil.ignore_patterns("build"))
+        (tmp_path / name / "document.yaml").write_text(
+            (tmp_path / name / "document.yaml").read_text(encoding="utf-8").replace(
+                "unit: 承德县三家镇人民政府", f"unit: 单位{name}"), encoding="utf-8")
+    real = __import__("perfdoc.build", fromlist=["render_docx"]).render_docx
+
+    def flaky(template, context, **kwargs):
+        if context["unit"] == "单位b":
+            raise RuntimeError("boom")
+        return real(template, context, **kwargs)
+
+    monkeypatch.setattr("perfdoc.build.render_docx", flaky)
+    run = cli("build", tmp_path, "--format", "docx", "--jobs", "1")
+    assert run.code == 4
+    assert run.err.count("internal error — please report") == 1
+    assert len(list((tmp_path / "a" / "build").glob("*.docx"))) == 1
+    assert len(list((tmp_path / "c" / "build").glob("*.docx"))) == 1
+    assert not (tmp_path / "b" / "build").exists()
 
 
 # --------------------------------------------------------------------------- untrusted templates

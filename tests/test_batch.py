@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from perfdoc.errors import OutputError
 from tests.conftest import EXAMPLE, edit, needs_libreoffice, soffice_processes
 
 
@@ -146,7 +147,7 @@ def test_a_failed_rename_puts_the_first_file_back(tmp_path, monkeypatch) -> None
         return real_replace(src, dst)
 
     monkeypatch.setattr(outputs.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):
         outputs.write_together({a: b"new docx", b: b"new pdf"})
     assert (a.read_bytes(), b.read_bytes()) == (b"old docx", b"old pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.docx", "x.pdf"]  # no temp files left

@@ -10,11 +10,12 @@ Read ``build_all`` top to bottom to learn the whole build.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,8 +24,15 @@ from typing import TYPE_CHECKING, Literal
 
 from perfdoc import __version__
 from perfdoc.check import CheckOptions, check_folder
-from perfdoc.context import build_context, heading_texts, toc_entries
-from perfdoc.errors import ConversionError, DocumentError, PerfdocError
+from perfdoc.context import PART1_ANCHOR, build_context, page_anchors
+from perfdoc.errors import (
+    INTERNAL_ERROR,
+    ConversionError,
+    DocumentError,
+    EnvironmentProblem,
+    OutputError,
+    PerfdocError,
+)
 from perfdoc.i18n import _
 from perfdoc.load import load_yaml
 from perfdoc.model import DocumentFile
@@ -40,7 +48,13 @@ from perfdoc.outputs import (
 )
 from perfdoc.paginate import fill_toc, printed_pages
 from perfdoc.problems import Level, Problem, display_path, has_failures
-from perfdoc.render import DEFAULT_DISPLAY, default_template_bytes, document_date, render_docx
+from perfdoc.render import (
+    DEFAULT_DISPLAY,
+    DEFAULT_RENDER_TIMEOUT,
+    default_template_bytes,
+    document_date,
+    render_docx,
+)
 from perfdoc.validate import DOCUMENT_FILE, Document, validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
@@ -52,12 +66,12 @@ from perfdoc.workspace import (
 )
 
 if TYPE_CHECKING:
-    # The PDF stage's module pulls in xmlrpc, http and ssl; a .docx-only build
-    # (the common, timed case) never needs it, so it is imported where used.
+    # The PDF stage's module starts processes and talks to them; a .docx-only
+    # build (the common, timed case) never needs it, so it is imported where used.
     from perfdoc.convert import ConverterPool
 
 Format = Literal["all", "docx", "pdf"]
-Status = Literal["built", "skipped", "failed", "stale", "fresh"]
+Status = Literal["built", "skipped", "failed", "stale", "fresh", "cancelled"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +122,7 @@ class Job:
     outputs: OutputSet
     hash: str
     problems: list[Problem]
+    render_timeout: float = DEFAULT_RENDER_TIMEOUT
 
 
 # --------------------------------------------------------------------------- planning
@@ -170,7 +185,8 @@ def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
     for path in doc.input_files:
         parts.append((path.relative_to(doc.folder).as_posix(), path.read_bytes()))
     if opts.wants_pdf:
-        from perfdoc.convert import font_fingerprint, libreoffice_version
+        from perfdoc.convert import libreoffice_version
+        from perfdoc.fonts import font_fingerprint
 
         # The page numbers are LibreOffice's layout with these fonts.
         parts.append(("libreoffice", (libreoffice_version() or "").encode()))
@@ -187,7 +203,10 @@ def plan_one(folder: Path, opts: BuildOptions, outputs: OutputSet) -> Job | DocR
     problems += found
     if template is None:
         return DocResult(folder, "failed", problems, exit_code=1)
-    return Job(doc, ws, template, template_display, outputs, _hash(doc, template, opts), problems)
+    # PERFDOC_TIMEOUT (the run's) wins over perfdoc.toml's [render] timeout.
+    timeout = opts.timeout or ws.config.render.timeout or DEFAULT_RENDER_TIMEOUT
+    return Job(doc, ws, template, template_display, outputs, _hash(doc, template, opts), problems,
+               timeout)
 
 
 def name_outputs(
@@ -247,14 +266,19 @@ def _render(job: Job, pages: dict[str, int] | None) -> bytes:
         author=meta.unit,
         when=document_date(meta.settings.date, meta.year),
         toc_filled=False,
+        timeout=job.render_timeout,
     )
     return docx if pages is None else _with_pages(job, docx, pages)
 
 
 def _with_pages(job: Job, docx: bytes, pages: dict[str, int]) -> bytes:
-    """Fill *pages* (heading text -> printed page) into a rendered .docx's 目录."""
-    by_anchor = {e["anchor"]: pages[e["text"]] for e in toc_entries(job.doc) if e["numbered"]}
-    return fill_toc(docx, by_anchor)
+    """Fill *pages* (heading anchor -> printed page) into a rendered .docx's 目录."""
+    return fill_toc(docx, {anchor: pages[anchor] for anchor in page_anchors(job.doc)})
+
+
+def _printed_pages(job: Job, pdf: bytes) -> dict[str, int]:
+    """Read from *pdf* the printed page of every heading the 目录 numbers, by its anchor."""
+    return printed_pages(pdf, page_anchors(job.doc), PART1_ANCHOR)
 
 
 def _is_fresh(job: Job, opts: BuildOptions) -> bool:
@@ -272,10 +296,15 @@ MAX_PASSES = 3
 
 
 def _recorded_pages(job: Job) -> dict[str, int] | None:
-    """Return the page numbers the last build found, if they name the same headings."""
+    """Return the page numbers the last build found, if they name the same headings.
+
+    The stamp records anchor -> printed page.  Any other record (an older
+    perfdoc's, keyed by heading text, or one for other headings) is ignored.
+    """
     pages = read_stamp(job.outputs.stamp).get("pages")
-    if isinstance(pages, dict) and set(pages) == set(heading_texts(job.doc)):
-        return {str(k): int(v) for k, v in pages.items()}
+    if (isinstance(pages, dict) and set(pages) == set(page_anchors(job.doc))
+            and all(type(v) is int for v in pages.values())):
+        return {str(k): v for k, v in pages.items()}
     return None
 
 
@@ -295,39 +324,39 @@ def build_one(
         # Stage: render the .docx; without LibreOffice its 目录 has no numbers yet.
         docx = _render(job, None)
     else:
-        with tempfile.TemporaryDirectory(prefix="perfdoc-build-") as tmp:
-            src, pdf_path = Path(tmp) / "draft.docx", Path(tmp) / "draft.pdf"
-            if pool.fills_toc:
-                # Stage: one LibreOffice pass.  perfdoc's converter updates the
-                # 目录 as it exports (parts unnumbered, as in the seed), so the
-                # PDF's numbers are true; paginate reads where each heading
-                # landed from the bookmarks and writes the same numbers into
-                # the .docx's cached 目录.
-                draft = _render(job, None)
-                src.write_bytes(draft)
-                pool.convert(src, pdf_path, pdfa=opts.pdfa)
-                passes = 1
-                pages = printed_pages(pdf_path, heading_texts(job.doc))
-                docx = _with_pages(job, draft, pages)
+        # The .docx goes to the converter and the PDF comes back as bytes: no
+        # file of the build is written anywhere but its outputs.  The label
+        # names the document in the converter's messages.
+        label = display_path(job.doc.folder)
+        if pool.fills_toc:
+            # Stage: one LibreOffice pass.  perfdoc's converter updates the
+            # 目录 as it exports (parts unnumbered, as in the seed), so the
+            # PDF's numbers are true; paginate reads where each heading
+            # landed from the bookmarks and writes the same numbers into
+            # the .docx's cached 目录.
+            draft = _render(job, None)
+            pdf = pool.convert(draft, label=label, pdfa=opts.pdfa)
+            passes = 1
+            pages = _printed_pages(job, pdf)
+            docx = _with_pages(job, draft, pages)
+        else:
+            # A stock unoserver (--converter) exports the cached 目录 as it
+            # is: render the numbers we expect (the last build's), convert,
+            # and convert once more when the bookmarks disagree.  The 目录's
+            # length does not depend on its numbers, so this settles.
+            guess = _recorded_pages(job)
+            draft = _render(job, None)
+            for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - recorded in the stamp
+                docx = draft if guess is None else _with_pages(job, draft, guess)
+                pdf = pool.convert(docx, label=label, pdfa=opts.pdfa)
+                pages = _printed_pages(job, pdf)
+                if pages == guess:
+                    break
+                guess = pages
             else:
-                # A stock unoserver (--converter) exports the cached 目录 as it
-                # is: render the numbers we expect (the last build's), convert,
-                # and convert once more when the bookmarks disagree.  The 目录's
-                # length does not depend on its numbers, so this settles.
-                guess = _recorded_pages(job)
-                draft = _render(job, None)
-                for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - recorded in the stamp
-                    docx = draft if guess is None else _with_pages(job, draft, guess)
-                    src.write_bytes(docx)
-                    pool.convert(src, pdf_path, pdfa=opts.pdfa)
-                    pages = printed_pages(pdf_path, heading_texts(job.doc))
-                    if pages == guess:
-                        break
-                    guess = pages
-                else:
-                    raise ConversionError(_("the 目录's page numbers did not settle after {n} "
-                                            "passes").format(n=MAX_PASSES))
-            files[job.outputs.pdf] = pdf_path.read_bytes()
+                raise ConversionError(_("the 目录's page numbers did not settle after {n} "
+                                        "passes").format(n=MAX_PASSES))
+        files[job.outputs.pdf] = pdf
     if opts.fmt != "pdf":
         files[job.outputs.docx] = docx
     stamp = {
@@ -355,13 +384,13 @@ def check_one(job: Job, opts: BuildOptions) -> DocResult:
     if stamp.get("input_hash") != job.hash:
         result.stale = [p for p in wanted]
     else:
-        pages = stamp.get("pages")
+        pages = _recorded_pages(job)
         for path in wanted:
             if not path.exists():
                 result.stale.append(path)
             elif path.suffix == ".docx":
                 # The .docx is compared byte for byte with a fresh render.
-                if path.read_bytes() != _render(job, pages if isinstance(pages, dict) else None):
+                if path.read_bytes() != _render(job, pages):
                     result.stale.append(path)
             elif file_sha256(path) != stamp.get("sha256", {}).get(path.name):
                 # LibreOffice stamps dates into PDFs: the recorded hash stands in.
@@ -381,6 +410,7 @@ class BuildReport:
 
     results: list[DocResult]
     seconds: float
+    interrupted: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -401,6 +431,9 @@ def build_all(
 
     Documents are handled one at a time per worker (load, check, render,
     convert, write, forget), so memory stays flat however large the batch.
+    Whatever happens to one document, the others are still built; only an
+    interrupt (Ctrl-C, SIGTERM) stops the batch, and the documents it never
+    reached are reported as cancelled.
     """
     started = time.monotonic()
     results: list[DocResult] = []
@@ -419,70 +452,93 @@ def build_all(
         report(r)
 
     def process(folder: Path, pool: ConverterPool | None) -> None:
-        # Stage: load, validate and check this document.
-        job = plan_one(folder, opts, named[folder])
-        if isinstance(job, DocResult):
-            report(job)
-        elif opts.check_only:
-            report(check_one(job, opts))
-        elif not opts.force and _is_fresh(job, opts):
-            report(DocResult(folder, "skipped", list(job.problems)))
-        else:
-            report(_guarded_build(job, opts, pool, cancelled))
+        if cancelled.is_set():
+            return
+        report(_guarded(folder, opts, named[folder], pool, cancelled))
         # A rendered document leaves reference cycles (python-docx parts and
         # their package) that hold megabytes of lxml trees the cyclic collector
         # does not count; collect them now so memory stays flat over a batch.
         # A single document's build ends here anyway, so it skips the pause.
-        del job
         if len(named) > 1:
             gc.collect()
-
-    if not opts.wants_pdf or opts.check_only:
-        for folder in named:
-            process(folder, None)
-        return BuildReport(results, time.monotonic() - started)
-
-    from perfdoc.convert import ConverterPool
 
     # Stage: warm converters, one per job, for the whole batch.  They start
     # lazily, on the first document that needs a PDF, so a batch of unchanged
     # documents never starts LibreOffice.  The command line wins over the
-    # workspace's [converter] settings.
+    # workspace's [converter] settings.  Without a PDF one worker suffices:
+    # rendering is Python work, which threads do not speed up.
     conf = find_workspace(next(iter(named)))[0].config.converter if named else None
+    wants_converter = opts.wants_pdf and not opts.check_only
     converters = opts.jobs or (conf.jobs if conf else None) or os.cpu_count() or 1
-    workers = max(1, min(converters, len(named)))
-    with ConverterPool(jobs=workers, timeout=opts.timeout or (conf.timeout if conf else 120.0),
-                       restart_after=opts.restart_after or (conf.restart_after if conf else 200),
-                       fonts_dir=opts.fonts, address=opts.converter) as pool:
+    workers = max(1, min(converters if wants_converter else 1, len(named)))
+    interrupted = False
+    with contextlib.ExitStack() as stack:
+        pool: ConverterPool | None = None
+        if wants_converter and named:
+            from perfdoc.convert import ConverterPool
+
+            pool = stack.enter_context(ConverterPool(
+                jobs=workers, timeout=opts.timeout or (conf.timeout if conf else 120.0),
+                restart_after=opts.restart_after or (conf.restart_after if conf else 200),
+                fonts_dir=opts.fonts, address=opts.converter))
         ex = ThreadPoolExecutor(max_workers=workers)
         try:
             for future in [ex.submit(process, folder, pool) for folder in named]:
                 future.result()
-        except BaseException:
-            # Interrupted (Ctrl-C, SIGTERM): no worker may write from now on,
-            # and killing LibreOffice ends the conversions in flight at once.
+        except KeyboardInterrupt:
+            # No worker may write from now on, and killing LibreOffice ends the
+            # conversions in flight at once.
+            interrupted = True
             cancelled.set()
-            pool.close()
+            if pool is not None:
+                pool.close()
+        finally:
             ex.shutdown(wait=True, cancel_futures=True)
-            raise
-        ex.shutdown(wait=True)
-    return BuildReport(results, time.monotonic() - started)
+    if interrupted:
+        done = {r.folder for r in results}
+        for folder in named:
+            if folder not in done:
+                report(DocResult(folder, "cancelled", exit_code=130))
+    return BuildReport(results, time.monotonic() - started, interrupted)
 
 
-def _guarded_build(
-    job: Job, opts: BuildOptions, pool: ConverterPool | None, cancelled: threading.Event
-) -> DocResult:
-    """Build one document, turning a failure into its result instead of stopping the batch."""
+def _guarded(folder: Path, opts: BuildOptions, outputs: OutputSet, pool: ConverterPool | None,
+             cancelled: threading.Event) -> DocResult:
+    """Plan and build (or compare) one document; any failure becomes its result.
+
+    A bug in one document's build is reported as that document's internal
+    error (exit 4) and the batch goes on with the others.
+    """
+    problems: list[Problem] = []
     try:
+        # Stage: load, validate and check this document.
+        job = plan_one(folder, opts, outputs)
+        if isinstance(job, DocResult):
+            return job
+        if opts.check_only:
+            return check_one(job, opts)
+        if not opts.force and _is_fresh(job, opts):
+            return DocResult(folder, "skipped", list(job.problems))
+        problems = job.problems
         return build_one(job, opts, pool, cancelled)
+    except KeyboardInterrupt:
+        if cancelled.is_set():
+            return DocResult(folder, "cancelled", exit_code=130)
+        raise
     except DocumentError as exc:
-        return DocResult(job.doc.folder, "failed", job.problems + exc.problems, exit_code=1)
+        return DocResult(folder, "failed", problems + exc.problems, exit_code=1)
     except PerfdocError as exc:
-        r = DocResult(job.doc.folder, "failed", list(job.problems), message=exc.message,
+        r = DocResult(folder, "failed", list(problems), message=exc.message,
                       exit_code=exc.exit_code)
-        if opts.fmt == "all":
+        if opts.fmt == "all" and isinstance(exc, EnvironmentProblem) and not isinstance(
+                exc, OutputError):
             r.message += "\n" + _(
                 "The previous outputs were left as they were. `perfdoc build --format docx` "
                 "writes the .docx without LibreOffice (its 目录 then has no page numbers "
                 "until Word updates it).")
         return r
+    except Exception:
+        if os.environ.get("PERFDOC_DEBUG") == "1":
+            traceback.print_exc()
+        return DocResult(folder, "failed", message=INTERNAL_ERROR.format(version=__version__),
+                         exit_code=4)

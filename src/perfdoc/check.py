@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from perfdoc.errors import UsageError
-from perfdoc.i18n import _
+from perfdoc.i18n import Whole, _
 from perfdoc.load import Path_, YamlFile
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem
@@ -54,7 +54,7 @@ def check_folder(
     can never disagree about a document.
     """
     ws, problems = find_workspace(folder)
-    doc, found = load_document(folder)
+    doc, found = load_document(folder, ws.root)
     problems += found
     if doc is not None and rules:
         problems += check_document(doc, ws, opts)
@@ -122,7 +122,7 @@ def _run_switches(opts: CheckOptions) -> tuple[set[str], set[str]]:
                 raise UsageError(
                     _("unknown rule '{rule}' in {flag}{hint} (the rules are: {rules})").format(
                         rule=rule_id, flag=flag, hint=did_you_mean(rule_id, RULES),
-                        rules=", ".join(RULES),
+                        rules=Whole(", ".join(RULES)),
                     )
                 )
         chosen[flag] = ids
@@ -138,7 +138,7 @@ def _kind_name(default: Any) -> str:
     if isinstance(default, bool):
         return _("true or false")
     if isinstance(default, (int, float, Decimal)):
-        return _("a number")
+        return _("a finite number")
     if isinstance(default, str):
         return _("text")
     return _("a list of names")
@@ -149,7 +149,9 @@ def _fits(default: Any, value: Any) -> bool:
     if isinstance(default, bool):
         return isinstance(value, bool)
     if isinstance(default, (int, float, Decimal)):
-        return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+        # NaN and infinity compare false with everything: a rule would pass silently.
+        return (isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+                and Decimal(str(value)).is_finite())
     if isinstance(default, str):
         return isinstance(value, str)
     # A list option; its default None means "the profile decides".
@@ -169,7 +171,7 @@ def _apply(
     options = dict(current.options)
     for name, value in setting.options.items():
         if name not in conf:
-            known = ", ".join(conf) if conf else _("none")
+            known = Whole(", ".join(conf)) if conf else _("none")
             problems.append(source.problem(
                 (rule_id, "options", name),
                 _("unknown option '{option}' for rule {rule}{hint} (its options are: "
@@ -217,7 +219,8 @@ def resolve_rules(
                 problems.append(source.problem(
                     (rule_id,),
                     _("unknown rule '{rule}'{hint} (the rules are: {rules})").format(
-                        rule=rule_id, hint=did_you_mean(rule_id, RULES), rules=", ".join(RULES)
+                        rule=rule_id, hint=did_you_mean(rule_id, RULES),
+                        rules=Whole(", ".join(RULES))
                     ),
                     key=True,
                 ))
@@ -255,7 +258,7 @@ def _vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]
     message = _("unknown profile '{profile}'{hint} (the profiles are: {profiles}); "
                 "the {default} profile is used instead").format(
         profile=name, hint=did_you_mean(name, profiles, cutoff=0.5),
-        profiles=", ".join(profiles), default=DEFAULT_PROFILE,
+        profiles=Whole(", ".join(profiles)), default=DEFAULT_PROFILE,
     )
     problems = [source.problem(("profile",), message)] if source is not None else []
     return Vocabulary.default(), problems

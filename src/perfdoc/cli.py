@@ -5,8 +5,11 @@ Nothing here knows how a document is built; see ``build.py`` for the stages.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import signal
+import stat
 import sys
 import threading
 import traceback
@@ -16,13 +19,48 @@ from pathlib import Path
 import click
 
 from perfdoc import __version__
-from perfdoc.errors import PerfdocError, UsageError
+from perfdoc.errors import INTERNAL_ERROR, EnvironmentProblem, PerfdocError, UsageError
 from perfdoc.i18n import _, set_language
 from perfdoc.problems import Level, Problem, display_path, format_problems, has_failures
-from perfdoc.validate import DOCUMENT_FILE, load_document
+from perfdoc.validate import DOCUMENT_FILE
 from perfdoc.workspace import find_documents
 
 FORMATS = click.Choice(["text", "json", "github"])
+LEVELS = click.Choice(["info", "warning", "error"])
+_MIN_LEVEL_HELP = "Report only problems of this level or above (default: info)."
+
+
+def _at_least(problems: list[Problem], min_level: str) -> list[Problem]:
+    """Keep the problems at *min_level* or above; the rest neither print nor fail the run."""
+    order = [Level.INFO, Level.WARNING, Level.ERROR]
+    floor = order.index(Level(min_level))
+    return [p for p in problems if order.index(p.level) >= floor]
+
+
+def _kind(path: Path) -> str:
+    """Say what *path* is, for a message about a path of the wrong kind."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return _("does not exist")
+    except OSError as exc:
+        return _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+    if stat.S_ISDIR(mode):
+        return _("is a folder")
+    if stat.S_ISREG(mode):
+        return _("is a file")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return _("is a device")
+    if stat.S_ISFIFO(mode):
+        return _("is a named pipe")
+    if stat.S_ISSOCK(mode):
+        return _("is a socket")
+    return _("is not a regular file")
+
+
+def _wrong_kind(path: str, wanted: str) -> UsageError:
+    return UsageError(_("{path} {kind}; {wanted} is needed here").format(
+        path=display_path(path), kind=_kind(Path(path)), wanted=wanted))
 
 
 def _document_folders(dirs: Sequence[str]) -> tuple[list[Path], list[Problem]]:
@@ -31,8 +69,10 @@ def _document_folders(dirs: Sequence[str]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for d in dirs or (".",):
         path = Path(d)
-        if not path.is_dir():
-            raise UsageError(_("folder does not exist: {path}").format(path=d))
+        if path.name == DOCUMENT_FILE and path.is_file():
+            path = path.parent  # ``perfdoc check sanjia/document.yaml`` means the folder
+        elif not path.is_dir():
+            raise _wrong_kind(d, _("a document folder"))
         found = find_documents(path)
         if not found:
             problems.append(
@@ -42,6 +82,50 @@ def _document_folders(dirs: Sequence[str]) -> tuple[list[Path], list[Problem]]:
             )
         folders.extend(f for f in found if f not in folders)
     return folders, problems
+
+
+def _output_folder(path: str) -> Path:
+    """Return *path* as a folder to write into; anything but a folder there is a usage error."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise _wrong_kind(path, _("a folder to write into"))
+    return target
+
+
+def _seconds(name: str) -> float | None:
+    """Read a number of seconds from the environment variable *name*."""
+    from perfdoc.workspace import MAX_TIMEOUT
+
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds <= MAX_TIMEOUT):  # NaN fails this too
+        raise UsageError(_("{name} must be a number of seconds from 0 to {max:g}, not "
+                           "{value}").format(name=name, max=MAX_TIMEOUT, value=value))
+    return seconds
+
+
+def _check_source_date_epoch() -> None:
+    """Refuse a SOURCE_DATE_EPOCH that no date in a .docx can carry."""
+    from perfdoc.render import MAX_EPOCH
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value and (not value.isascii() or not value.isdigit() or int(value) > MAX_EPOCH):
+        raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds since 1970 up to the "
+                           "year 9999, not {value}").format(value=value))
+
+
+def _check_converter(address: str) -> None:
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not re.fullmatch(r"[0-9]{1,5}", port) or not (
+        0 < int(port) < 65536
+    ):
+        raise UsageError(_("--converter must be HOST:PORT with a port from 1 to 65535, not "
+                           "{value}").format(value=address))
 
 
 def _emit(problems: list[Problem], fmt: str) -> None:
@@ -57,6 +141,9 @@ def _emit(problems: list[Problem], fmt: str) -> None:
 def cli(lang: str | None, debug: bool) -> None:
     """Compile a 部门预算绩效文本 from a folder of YAML into Word and PDF."""
     set_language(lang)
+    if debug:
+        # A batch reports a document's bug and goes on; it shows the traceback too.
+        os.environ["PERFDOC_DEBUG"] = "1"
 
 
 @cli.command()
@@ -64,16 +151,20 @@ def cli(lang: str | None, debug: bool) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
 def validate(dirs: tuple[str, ...], fmt: str) -> int:
     """Check the YAML against the schema only (default DIR: .)."""
+    from perfdoc.check import CheckOptions, check_folder
+
     folders, problems = _document_folders(dirs)
-    broken = 1 if problems else 0
+    # A DIR without any document counts as one broken document.
+    empty, failing = len(problems), 0
     for folder in folders:
-        _doc, found = load_document(folder)
+        # The schema of every file, perfdoc.toml included; no rules.
+        found = check_folder(folder, CheckOptions(), rules=False)[2]
         problems += found
-        broken += has_failures(found)
+        failing += has_failures(found)
     _emit(problems, fmt)
     if fmt == "text":
         click.echo(_("{valid} document(s) valid, {broken} with errors").format(
-            valid=len(folders) - broken, broken=broken), err=True)
+            valid=len(folders) - failing, broken=failing + empty), err=True)
     return 1 if has_failures(problems) else 0
 
 
@@ -83,8 +174,9 @@ def validate(dirs: tuple[str, ...], fmt: str) -> int:
 @click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
 @click.option("--enable", multiple=True, help="Enable a rule for this run.")
 @click.option("--disable", multiple=True, help="Disable a rule for this run.")
+@click.option("--min-level", type=LEVELS, default="info", help=_MIN_LEVEL_HELP)
 def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...],
-          disable: tuple[str, ...]) -> int:
+          disable: tuple[str, ...], min_level: str) -> int:
     """Check documents against the schema and the domain rules."""
     from perfdoc.check import CheckOptions, check_folder
 
@@ -92,6 +184,7 @@ def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...]
     opts = CheckOptions(enable=enable, disable=disable)
     for folder in folders:
         problems += check_folder(folder, opts)[2]
+    problems = _at_least(problems, min_level)
     _emit(problems, fmt)
     failed = has_failures(problems, strict=strict)
     if fmt == "text":
@@ -113,7 +206,12 @@ def schema(outdir: str) -> int:
     """Write the JSON Schemas generated from the models."""
     from perfdoc.schema import write_schemas
 
-    for path in write_schemas(Path(outdir)):
+    try:
+        written = write_schemas(_output_folder(outdir))
+    except OSError as exc:
+        raise EnvironmentProblem(_("cannot write the schemas into {path}: {reason}").format(
+            path=display_path(outdir), reason=exc.strerror or exc)) from None
+    for path in written:
         click.echo(display_path(path))
     return 0
 
@@ -138,10 +236,11 @@ def schema(outdir: str) -> int:
 @click.option("--pdfa", is_flag=True, help="Write PDF/A-2b.")
 @click.option("--enable", multiple=True, help="Enable a rule for this run.")
 @click.option("--disable", multiple=True, help="Disable a rule for this run.")
+@click.option("--min-level", type=LEVELS, default="info", help=_MIN_LEVEL_HELP)
 def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | None,
           fonts: str | None, skip_rules: bool, force: bool, check_only: bool, jobs: int | None,
           converter: str | None, pdfa: bool, enable: tuple[str, ...],
-          disable: tuple[str, ...]) -> int:
+          disable: tuple[str, ...], min_level: str) -> int:
     """Compile documents into the Word draft and PDF."""
     from perfdoc.build import BuildOptions, build_all
     from perfdoc.check import CheckOptions
@@ -152,29 +251,28 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
         _emit(problems, "text")
         return 1
     if template is not None and not Path(template).is_file():
-        raise UsageError(_("template not found: {path}").format(path=template))
+        raise _wrong_kind(template, _("a .docx template file"))
     if fonts is not None and not Path(fonts).is_dir():
-        raise UsageError(_("fonts folder not found: {path}").format(path=fonts))
-    if converter is not None and not converter.rpartition(":")[2].isdigit():
-        raise UsageError(_("--converter must be HOST:PORT, not {value}").format(value=converter))
-    timeout = os.environ.get("PERFDOC_TIMEOUT")
-    try:
-        timeout_s = float(timeout) if timeout else None
-    except ValueError:
-        raise UsageError(_("PERFDOC_TIMEOUT must be a number of seconds, not {value}").format(
-            value=timeout)) from None
+        raise _wrong_kind(fonts, _("a folder of font files"))
+    if converter is not None:
+        _check_converter(converter)
+    timeout_s = _seconds("PERFDOC_TIMEOUT")
+    _check_source_date_epoch()
     opts = BuildOptions(
-        outdir=Path(outdir) if outdir else None, fmt=fmt,  # type: ignore[arg-type]
+        outdir=_output_folder(outdir) if outdir else None, fmt=fmt,  # type: ignore[arg-type]
         template=Path(template) if template else None, fonts=Path(fonts) if fonts else None,
         skip_rules=skip_rules, force=force, check_only=check_only,
         jobs=jobs, converter=converter, pdfa=pdfa,
         checks=CheckOptions(enable=enable, disable=disable),
         timeout=timeout_s,
     )
-    printer = BuildPrinter(total=len(folders), check_only=check_only)
+    printer = BuildPrinter(total=len(folders), check_only=check_only,
+                           show=lambda found: _at_least(found, min_level))
     with printer:
         report = build_all(folders, opts, on_done=printer.done)
     printer.summary(report)
+    if report.interrupted:
+        raise KeyboardInterrupt  # exit 130, with the same message as anywhere else
     return report.exit_code
 
 
@@ -189,10 +287,14 @@ def template_export(directory: str) -> int:
     """Write the default template into DIRECTORY for restyling."""
     from perfdoc.render import default_template_bytes
 
-    target = Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
+    target = _output_folder(directory)
     out = target / "template.docx"
-    out.write_bytes(default_template_bytes())
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(default_template_bytes())
+    except OSError as exc:
+        raise EnvironmentProblem(_("cannot write {path}: {reason}").format(
+            path=display_path(out), reason=exc.strerror or exc)) from None
     click.echo(display_path(out))
     return 0
 
@@ -239,6 +341,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception:  # a bug: one line, traceback only on request
         if _wants_debug(args):
             traceback.print_exc()
-        click.echo(f"internal error — please report (perfdoc {__version__})", err=True)
+        click.echo(INTERNAL_ERROR.format(version=__version__), err=True)
         code = 4
     sys.exit(code if isinstance(code, int) else 0)

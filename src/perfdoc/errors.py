@@ -11,6 +11,9 @@ import click
 
 from perfdoc.problems import Problem
 
+#: What a bug prints (CONVENTIONS §4); ``--debug`` adds the traceback.
+INTERNAL_ERROR = "internal error — please report (perfdoc {version})"
+
 
 class PerfdocError(click.ClickException):
     """Base class: a message for the user and an exit code."""
@@ -45,6 +48,10 @@ class EnvironmentProblem(PerfdocError):
 
 class ConversionError(EnvironmentProblem):
     """A conversion failed, crashed or timed out."""
+
+
+class OutputError(EnvironmentProblem):
+    """An output could not be written: a read-only folder, a folder in the way, a full disk."""
 
 
 class StaleOutputs(PerfdocError):

@@ -17,6 +17,33 @@ _LANG_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh-cn": "zh_CN", "cn": "zh_CN
 
 _translation: gettext.NullTranslations | None = None
 
+#: A message quotes at most this many characters of any one value.
+MAX_QUOTED = 80
+
+
+class Whole(str):
+    """Text perfdoc composed itself, such as the list of rule ids: never shortened."""
+
+
+def shorten(value: object) -> object:
+    """Cut a long text to its start and "…"; other values pass unchanged."""
+    if isinstance(value, str) and not isinstance(value, Whole) and len(value) > MAX_QUOTED:
+        return value[: MAX_QUOTED - 1] + "…"
+    return value
+
+
+class Message(str):
+    """A translated message whose ``format`` shortens every long value it quotes.
+
+    Values come from the user's files (a 1 MB indicator, a pasted paragraph);
+    shortening them here, once, means no message anywhere can repeat a
+    megabyte of input, whoever writes the next rule.
+    """
+
+    def format(self, *args: object, **kwargs: object) -> str:  # noqa: D102 - str's API
+        return str.format(self, *(shorten(a) for a in args),
+                          **{k: shorten(v) for k, v in kwargs.items()})
+
 
 def locale_dir() -> str:
     """Return the folder holding the compiled catalogs."""
@@ -38,9 +65,9 @@ def set_language(lang: str | None = None) -> str:
     return chosen
 
 
-def _(message: str) -> str:
+def _(message: str) -> Message:
     """Translate *message* into the selected language."""
     if _translation is None:
         set_language()
     assert _translation is not None
-    return _translation.gettext(message)
+    return Message(_translation.gettext(message))

@@ -45,7 +45,9 @@ class SourceInt(int):
     """An ``int`` that remembers the text it was written as.
 
     Codes such as ``unit_code: 912001`` are read by YAML as integers; keeping
-    the text lets the model treat them as the string the author typed.
+    the text lets the model treat them as the string the author typed, and
+    lets money refuse YAML 1.1 forms (``010`` is octal 8, ``0x10`` is 16,
+    ``1:30`` is 90) instead of printing a number nobody typed.
     """
 
     text: str
@@ -54,6 +56,33 @@ class SourceInt(int):
         obj = super().__new__(cls, value)
         obj.text = text
         return obj
+
+
+class SourceDecimal(Decimal):
+    """A ``Decimal`` read from a YAML float, with the text it was written as."""
+
+    text: str
+
+    def __new__(cls, value: str, text: str) -> SourceDecimal:  # noqa: D102
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+class SourceFloat(float):
+    """A YAML float Decimal cannot read (``.inf``, ``.nan``), with its text."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> SourceFloat:  # noqa: D102
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+def written(value: Any) -> str | None:
+    """Return the text a YAML number was typed as, or ``None`` for other values."""
+    return value.text if isinstance(value, (SourceInt, SourceDecimal, SourceFloat)) else None
 
 
 @dataclass(frozen=True)
@@ -110,7 +139,7 @@ class LoadFailed(Exception):
 def _decode(raw: bytes, display: str) -> tuple[str, str, list[Problem]]:
     """Decode *raw*: UTF-8 (BOM allowed), else GB18030 with an info."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)) or (
-        len(raw) >= 2 and b"\x00" in raw[:64]
+        _looks_utf16(raw)
     ):
         raise LoadFailed(
             Problem(
@@ -122,7 +151,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, str, list[Problem]]:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:
-        return raw.decode("utf-8"), "utf-8", []
+        return _one_line_break(raw.decode("utf-8")), "utf-8", []
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
@@ -140,7 +169,30 @@ def _decode(raw: bytes, display: str) -> tuple[str, str, list[Problem]]:
         _("the file is GB18030 (GBK), not UTF-8; it was read, but please convert it, "
           "e.g. `iconv -f GB18030 -t UTF-8`, or in Notepad: Save As, Encoding: UTF-8"),
     )
-    return text, "gb18030", [info]
+    return _one_line_break(text), "gb18030", [info]
+
+
+def _one_line_break(text: str) -> str:
+    """Turn CR LF and lone CR into LF.
+
+    libyaml counts a lone CR as a line break and Python's positions count LF:
+    with one kind of break, every position perfdoc reports is on the line an
+    editor shows, whatever mix of endings the file has.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """Say whether BOM-less *raw* looks like UTF-16: NULs in every other byte.
+
+    A single NUL somewhere in a UTF-8 file is a stray control character and is
+    reported at its position; only a regular pattern of them means UTF-16.
+    """
+    head = raw[:200]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -187,6 +239,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
     bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    message: str
     if "\t" in bad_line[: max(col, 1)] or "\t" in bad_line[:1]:
         message = _("a tab is used for indentation; YAML needs spaces")
         col = bad_line.index("\t") + 1
@@ -273,13 +326,15 @@ class _Builder:
                     Problem(self.yf.display, *_astuple(self.loc(knode)), Level.ERROR, "yaml",
                             _("a key must be plain text, not a list or mapping"))
                 )
-            key = self.scalar(knode)
-            if isinstance(key, SourceInt):
-                key = int(key)
-            try:
-                hash(key)
-            except TypeError:  # pragma: no cover - scalars are hashable
-                key = str(key)
+            # Every key is the text it was written as: ``2024:``, ``true:`` or
+            # ``~:`` are then unknown keys, reported at their place with a
+            # did-you-mean, instead of numbers, booleans or null that pydantic
+            # would refuse in English, once, at the value.
+            if knode.tag == "tag:yaml.org,2002:merge":
+                raise self.refused_tag(knode)
+            key = knode.value
+            if _XML_ILLEGAL.search(key):
+                self.scalar(knode)  # refused there, with its message
             if key in first_seen:
                 self.problems.append(
                     Problem(
@@ -304,13 +359,13 @@ class _Builder:
             # Money must be exact (CONVENTIONS §7): build the Decimal from the
             # scalar's text, before a float can round it.
             try:
-                value = Decimal(text.replace("_", ""))
+                return SourceDecimal(text.replace("_", ""), text)
             except InvalidOperation:
                 try:
-                    return self.constructor.construct_yaml_float(node)  # .inf, .nan
+                    # .inf, .nan
+                    return SourceFloat(self.constructor.construct_yaml_float(node), text)
                 except ValueError:  # an explicit ``!!float abc``
                     raise self.unreadable(node) from None
-            return value
         if tag == "tag:yaml.org,2002:int":
             try:
                 return SourceInt(self.constructor.construct_yaml_int(node), text)
@@ -341,6 +396,7 @@ class _Builder:
 
     def refused_tag(self, node: yaml.Node) -> LoadFailed:
         """Return the problem for a tag perfdoc does not read, such as ``!!python/…``."""
+        message: str
         if node.tag == "tag:yaml.org,2002:merge":
             message = _("merge keys (<<) are not supported; write the fields out")
         else:

@@ -8,13 +8,16 @@ people type and which problem messages use to name a field both ways.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-from perfdoc.load import SourceInt
+from perfdoc.load import written
 from perfdoc.values import ParsedValue, parse_value
 
 
@@ -24,20 +27,96 @@ def _as_written(value: Any) -> Any:
     ``unit_code: 912001`` or ``value: 100`` are natural to type without quotes;
     they are text in the document, so the model takes the original spelling.
     """
-    if isinstance(value, SourceInt):
-        return value.text
+    text = written(value)
+    if text is not None:
+        return text
     if isinstance(value, Decimal):
         return str(value)
     return value
 
 
+# Characters nobody can see that still change what a reader sees or a file
+# name means: C0/C1 controls (newline and tab included in single-line fields),
+# the bidi overrides and isolates (U+202E turns "abc.pdf" around on screen),
+# and zero-width characters, which make two equal-looking names differ.
+_HIDDEN = r"\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff"
+_INVISIBLE = re.compile(rf"[\x00-\x1f{_HIDDEN}]")
+_INVISIBLE_IN_PROSE = re.compile(rf"[\x00-\x09\x0b-\x1f{_HIDDEN}]")
+
+
+def _invisible(value: str, pattern: re.Pattern[str]) -> str:
+    m = pattern.search(value)
+    if m is None:
+        return value
+    char = m.group()
+    name = unicodedata.name(char, "") or {"\n": "LINE FEED", "\t": "TAB"}.get(char, "CONTROL")
+    raise PydanticCustomError(
+        "invisible_character",
+        "contains the invisible character {char}",
+        {"char": f"U+{ord(char):04X} {name}", "newline": char == "\n"},
+    )
+
+
+def _single_line(value: str) -> str:
+    """Refuse what has no place in a name or a table cell: breaks, controls, blanks."""
+    _invisible(value, _INVISIBLE)
+    if value and not value.strip():
+        raise PydanticCustomError("blank", "is only whitespace")
+    return value
+
+
+def _prose(value: str) -> str:
+    """Like ``_single_line``, but line breaks separate paragraphs and are allowed."""
+    _invisible(value, _INVISIBLE_IN_PROSE)
+    if value and not value.strip():
+        raise PydanticCustomError("blank", "is only whitespace")
+    return value
+
+
+# Plain decimal notation: no sign but minus, no leading zeros, no exponent,
+# no underscores.  Anything else is refused with what was typed, because
+# reading it would print a number the author never wrote (``010`` is 8).
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+def _plain_decimal(value: Any) -> Any:
+    """Pass on a number written in plain decimal notation; refuse other notations."""
+    text = written(value)
+    if text is None and isinstance(value, str):
+        try:
+            Decimal(value.strip())
+        except InvalidOperation:
+            return value  # not a number at all: pydantic's message has the hints
+        text = value
+    if text is None:
+        return value
+    if not _PLAIN_DECIMAL.fullmatch(text.strip()):
+        raise PydanticCustomError("plain_decimal", "is not a plain decimal number",
+                                  {"given": text})
+    return value
+
+
+def _no_negative_zero(value: Decimal) -> Decimal:
+    # -0 is 0; without this it prints as "-0.00".
+    return value.copy_abs() if value.is_zero() else value
+
+
+#: Money above this (in the document's money unit) is a typing mistake.
+MAX_MONEY = Decimal(10) ** 12
+
 # The JSON Schema says what perfdoc accepts, so an editor does not flag an
 # unquoted ``unit_code: 912001`` that perfdoc reads as the text it was typed as.
 _WRITTEN = BeforeValidator(_as_written, json_schema_input_type=str | int | float)
-Text = Annotated[str, _WRITTEN, Field(min_length=1)]
-OptionalText = Annotated[str, _WRITTEN]
-Money = Annotated[Decimal, Field(allow_inf_nan=False, ge=0)]
-Percent = Annotated[Decimal, Field(allow_inf_nan=False)]
+Text = Annotated[str, _WRITTEN, Field(min_length=1), AfterValidator(_single_line)]
+OptionalText = Annotated[str, _WRITTEN, AfterValidator(_single_line)]
+#: A prose field: every non-empty line is one paragraph.
+Prose = Annotated[str, _WRITTEN, Field(min_length=1), AfterValidator(_prose)]
+_PLAIN = BeforeValidator(_plain_decimal, json_schema_input_type=Decimal)
+Money = Annotated[Decimal, _PLAIN, Field(allow_inf_nan=False, ge=0, lt=MAX_MONEY),
+                  AfterValidator(_no_negative_zero)]
+Percent = Annotated[Decimal, _PLAIN, Field(allow_inf_nan=False),
+                    AfterValidator(_no_negative_zero)]
+WholeNumber = Annotated[int, BeforeValidator(_plain_decimal, json_schema_input_type=int)]
 
 
 class _Strict(BaseModel):
@@ -54,7 +133,7 @@ class Cover(_Strict):
     title: Text = Field(
         "部门预算绩效文本", title="标题", description="封面标题，印为“<年度>年<标题>”"
     )
-    draft_marker: str | None = Field(
+    draft_marker: OptionalText | None = Field(
         "（草案）", title="草案标记", description="标题下的标记，如“（草案）”；留空则不印"
     )
     compiled_by: Text = Field(title="编制单位行", description="如“××人民政府编制”")
@@ -76,10 +155,10 @@ class RuleSetting(_Strict):
 class Settings(_Strict):
     """生成设置."""
 
-    template: str | None = Field(
+    template: OptionalText | None = Field(
         None, title="模板", description="自定义 .docx 模板路径，相对于文档文件夹"
     )
-    decimals: int = Field(2, ge=0, le=6, title="金额小数位", description="金额显示的小数位数")
+    decimals: WholeNumber = Field(2, ge=0, le=6, title="金额小数位", description="金额显示的小数位数")
     profile: Text = Field(
         "default", title="指标体系", description="指标词表：default（经典）或 101（财预〔2021〕101号）"
     )
@@ -95,10 +174,10 @@ class DocumentFile(_Strict):
     """document.yaml：封面、单位、年度、设置与总体绩效目标."""
 
     unit: Text = Field(title="单位名称", description="编制单位全称，印在封面和文件名中")
-    year: int = Field(ge=1900, le=2200, title="年度", description="预算年度，如 2024")
+    year: WholeNumber = Field(ge=1900, le=2200, title="年度", description="预算年度，如 2024")
     cover: Cover = Field(title="封面", description="封面上的各行文字")
     settings: Settings = Field(default_factory=Settings, title="设置", description="模板、检查等设置")
-    overall_goal: Text = Field(title="总体绩效目标", description="第一部分“一、总体绩效目标”的正文")
+    overall_goal: Prose = Field(title="总体绩效目标", description="第一部分“一、总体绩效目标”的正文")
 
 
 # --------------------------------------------------------------------------- goals.yaml
@@ -108,15 +187,15 @@ class ItemizedGoal(_Strict):
     """分项绩效目标的一项."""
 
     title: Text = Field(title="标题", description="如“贯彻执行上级的各项方针政策”；编号自动生成")
-    goal: Text = Field(title="绩效目标", description="“绩效目标：”后的文字")
-    indicators: Text = Field(title="绩效指标", description="“绩效指标：”后的文字")
+    goal: Prose = Field(title="绩效目标", description="“绩效目标：”后的文字")
+    indicators: Prose = Field(title="绩效指标", description="“绩效指标：”后的文字")
 
 
 class Measure(_Strict):
     """工作保障措施的一条."""
 
     lead: Text = Field(title="要点句", description="加粗的首句，如“加强组织领导，完善绩效制度。”")
-    body: Text = Field(title="正文", description="要点句之后的文字")
+    body: Prose = Field(title="正文", description="要点句之后的文字")
 
 
 class GoalsFile(_Strict):

@@ -9,6 +9,7 @@ hash, which incremental builds and ``build --check`` compare against.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -20,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from perfdoc.errors import OutputError
+from perfdoc.i18n import _
+from perfdoc.problems import display_path
+
 # Characters Windows, macOS or Linux refuse in file names.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 TEMP_PREFIX = ".perfdoc-tmp-"
@@ -30,11 +35,17 @@ MAX_STEM_BYTES = 200
 def output_stem(unit: str, year: int) -> str:
     """Return ``<单位名称>_<年度>年部门预算绩效文本`` with unsafe characters replaced.
 
-    A unit name too long for a file name is cut short; the year part is kept.
+    A unit name too long for a file name (255 bytes, less room for the
+    extension and the stamp's prefix) is cut short and followed by ``~`` and 8
+    hex digits of its hash, so two long names that share a beginning still get
+    different files; the year part is kept whole.
     """
     tail = f"_{year}年部门预算绩效文本"
     room = MAX_STEM_BYTES - len(tail.encode("utf-8"))
-    unit = unit.encode("utf-8")[: max(room, 0)].decode("utf-8", "ignore")
+    encoded = unit.encode("utf-8")
+    if len(encoded) > room:
+        mark = "~" + hashlib.sha256(encoded).hexdigest()[:8]
+        unit = encoded[: max(room - len(mark), 0)].decode("utf-8", "ignore") + mark
     stem = f"{unit}{tail}"
     stem = _UNSAFE.sub("_", stem).strip(" .")
     return stem or "document"
@@ -101,11 +112,39 @@ def write_together(files: Mapping[Path, bytes]) -> None:
     rename fails after others succeeded, the ones already replaced are put
     back from hard-linked copies, so the pair is never half new.
     """
+    at: list[Path] = []
+    try:
+        _write_together(files, at)
+    except OSError as exc:
+        raise OutputError(_write_failure(exc, at[-1] if at else None)) from None
+
+
+def _write_failure(exc: OSError, target: Path | None) -> str:
+    """Say in the user's words why an output (*target*) could not be written."""
+    where = display_path(target or exc.filename or "?")
+    if exc.errno == errno.ENOSPC:
+        return _("the disk is full; nothing was replaced ({path})").format(path=where)
+    if exc.errno in (errno.EISDIR, errno.ENOTEMPTY):
+        return _("cannot write {path}: a folder is in the way; move it").format(path=where)
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return _("cannot write {path}: a file stands where its folder should be; "
+                 "move it").format(path=where)
+    return _("cannot write the outputs ({path}): {reason}").format(
+        path=where, reason=exc.strerror or exc)
+
+
+def _write_together(files: Mapping[Path, bytes], at: list[Path]) -> None:
+    """Do the work of ``write_together``, appending each target to *at* as it is handled."""
     temps: list[tuple[Path, Path]] = []
     backups: dict[Path, Path] = {}
     replaced: list[Path] = []
     try:
         for target, data in files.items():
+            at.append(target)
+            if target.is_dir():  # os.replace would fail late, after other renames
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
+            if any(p.exists() and not p.is_dir() for p in (target.parent, *target.parent.parents)):
+                raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(target.parent))
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
             temp = Path(name)
@@ -116,12 +155,14 @@ def write_together(files: Mapping[Path, bytes]) -> None:
                 os.fsync(fh.fileno())
             os.chmod(temp, 0o644)
         for _temp, target in temps:
+            at.append(target)
             if target.exists():
                 backup = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
                 os.link(target, backup)  # a second name for the old file, no copy
                 backups[target] = backup
         try:
             for temp, target in temps:
+                at.append(target)
                 os.replace(temp, target)
                 replaced.append(target)
         except BaseException:

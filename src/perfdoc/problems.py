@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
+
+from perfdoc.i18n import Whole
 
 
 class Level(str, Enum):
@@ -39,14 +42,27 @@ class Problem:
         return (self.path, self.line, self.col, self.rule, self.message)
 
 
+# Characters that would break the one-line ``path:line:col:`` format or turn
+# the line around on screen: controls, bidi marks and zero-width characters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def escape_path(text: str) -> str:
+    r"""Write unprintable characters of a path as escapes: a newline as ``\n``."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def display_path(path: Path | str) -> str:
-    """Show *path* relative to the working directory when it lies below it."""
+    """Show *path* relative to the working directory when it lies below it, escaped.
+
+    The result is quoted whole in messages: a path cut short is no use.
+    """
     p = Path(path)
     try:
         rel = os.path.relpath(p.absolute(), Path.cwd())
     except ValueError:  # another drive on Windows
-        return str(p)
-    return str(p) if rel.startswith("..") else rel
+        return Whole(escape_path(str(p)))
+    return Whole(escape_path(str(p) if rel.startswith("..") else rel))
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -89,5 +105,6 @@ def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
             for p in items
         )
     return "\n".join(
-        f"{p.path}:{p.line}:{p.col}: [{p.level.value}] {p.message} ({p.rule})" for p in items
+        f"{escape_path(p.path)}:{p.line}:{p.col}: [{p.level.value}] {p.message} ({p.rule})"
+        for p in items
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -10,13 +11,15 @@ import click
 
 from perfdoc.build import BuildReport, DocResult
 from perfdoc.i18n import _
-from perfdoc.problems import display_path, format_problems
+from perfdoc.problems import Problem, display_path, format_problems
 
 
 class BuildPrinter:
     """Print one line per finished document, or drive a progress bar on a terminal."""
 
-    def __init__(self, *, total: int, check_only: bool) -> None:
+    def __init__(self, *, total: int, check_only: bool,
+                 show: Callable[[list[Problem]], list[Problem]] = list) -> None:
+        self.show = show
         self.total = total
         self.check_only = check_only
         self.tty = sys.stderr.isatty() and total > 1
@@ -35,13 +38,14 @@ class BuildPrinter:
 
     def done(self, result: DocResult) -> None:
         """Report one finished document."""
-        if result.problems:
-            click.echo(format_problems(result.problems))
+        shown = self.show(result.problems)
+        if shown:
+            click.echo(format_problems(shown))
         if result.message:
             click.echo(result.message, err=True)
         label = {
             "built": _("built"), "skipped": _("unchanged"), "failed": _("failed"),
-            "stale": _("stale"), "fresh": _("up to date"),
+            "stale": _("stale"), "fresh": _("up to date"), "cancelled": _("cancelled"),
         }[result.status]
         line = f"{display_path(result.folder)}: {label}"
         for path in result.written:
@@ -50,7 +54,7 @@ class BuildPrinter:
             line += "\n  " + _("stale: {path}").format(path=display_path(path))
         if self._bar is not None:
             self._bar.update(1)
-            if result.status in ("failed", "stale"):
+            if result.status in ("failed", "stale", "cancelled"):
                 click.echo(line, err=True)
         else:
             click.echo(line, err=True)
@@ -65,4 +69,6 @@ class BuildPrinter:
             text = _("{built} built, {skipped} unchanged, {failed} failed in {s:.1f} s").format(
                 built=report.count("built"), skipped=report.count("skipped"),
                 failed=report.count("failed"), s=report.seconds)
+        if report.count("cancelled"):
+            text += _(", {n} cancelled").format(n=report.count("cancelled"))
         click.echo(text, err=True)

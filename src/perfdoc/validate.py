@@ -10,15 +10,16 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from perfdoc.i18n import _
-from perfdoc.load import YamlFile, load_yaml
+from perfdoc.load import Path_, YamlFile, load_yaml
 from perfdoc.model import DocumentFile, GoalsFile, ProjectFile
 from perfdoc.problems import Level, Problem, display_path
 
@@ -189,78 +190,106 @@ def _field_label(model: type[BaseModel], loc: Sequence[str | int]) -> str:
     return f"{title} ({path})" if title else path
 
 
-#: Longer values are shortened when a message quotes them.
-MAX_QUOTED = 60
+@dataclass(frozen=True)
+class _Failure:
+    """One pydantic error, with what a message about it may quote."""
+
+    model: type[BaseModel]
+    kind: str
+    loc: tuple[str | int, ...]
+    label: str
+    given: Any
+    ctx: dict[str, Any]
 
 
-def _shorten(value: Any) -> Any:
-    """Cut a long text to its start, so a message never repeats a megabyte of input."""
-    if isinstance(value, str) and len(value) > MAX_QUOTED:
-        return value[:MAX_QUOTED] + "…"
-    return value
+def _unknown_key(f: _Failure) -> str:
+    key = str(f.loc[-1])
+    hint = _suggest(key, _model_at(f.model, f.loc[:-1]))
+    msg = _("unknown key '{key}'").format(key=key)
+    if hint:
+        msg += _("; did you mean '{suggestion}'?").format(suggestion=hint)
+    return msg
+
+
+def _not_a_number(f: _Failure) -> str:
+    number = _leading_number(f.given)
+    if isinstance(f.given, str) and f.given.strip().endswith(("%", "％")):
+        return _(
+            "{field} must be a number from 0 to 100 without %: write {number}, not {given}"
+        ).format(field=f.label, number=number or "25", given=f.given)
+    if isinstance(f.given, str) and any(u in f.given for u in ("万", "元")):
+        return _(
+            "{field} must be a plain number; the unit comes from money_unit "
+            "(write {number}, not {given})"
+        ).format(field=f.label, number=number or "6.19", given=f.given)
+    return _("{field} must be a number, not {given!r}").format(field=f.label, given=f.given)
+
+
+def _not_a_mapping(f: _Failure) -> str:
+    if f.loc:
+        return _("{field} must be a mapping (indented 'key: value' lines)").format(field=f.label)
+    if isinstance(f.given, list):
+        return _("the file must be a mapping of 'key: value' lines, not a list")
+    return _("the file must be a mapping of 'key: value' lines, not a single value")
+
+
+def _invisible(f: _Failure) -> str:
+    if f.ctx.get("newline"):
+        return _("{field} must be a single line; remove the line break").format(field=f.label)
+    return _("{field} contains the invisible character {char}; delete it (it often comes "
+             "from copying out of another program)").format(field=f.label, char=f.ctx["char"])
+
+
+def _kinds(*kinds: str, say: Callable[[_Failure], str]) -> dict[str, Callable[[_Failure], str]]:
+    return dict.fromkeys(kinds, say)
+
+
+#: pydantic's error type -> the message perfdoc prints for it.
+_MESSAGES: dict[str, Callable[[_Failure], str]] = {
+    "missing": lambda f: _("missing required field {field}").format(field=f.label),
+    "extra_forbidden": _unknown_key,
+    **_kinds("decimal_parsing", "decimal_type", "float_parsing", "float_type",
+             say=_not_a_number),
+    "plain_decimal": lambda f: _(
+        "{field} must be a plain decimal number such as 6.19 or 2024, not {given}").format(
+        field=f.label, given=f.ctx["given"]),
+    "string_type": lambda f: _("{field} must be text").format(field=f.label),
+    **_kinds("int_type", "int_parsing", "int_from_float",
+             say=lambda f: _("{field} must be a whole number").format(field=f.label)),
+    **_kinds("bool_type", "bool_parsing",
+             say=lambda f: _("{field} must be true or false").format(field=f.label)),
+    "list_type": lambda f: _(
+        "{field} must be a list (each item on a line starting with '- ')").format(field=f.label),
+    **_kinds(*_MAPPING_KINDS, say=_not_a_mapping),
+    **_kinds("too_short", "string_too_short",
+             say=lambda f: _("{field} must not be empty").format(field=f.label)),
+    "blank": lambda f: _("{field} must not be blank").format(field=f.label),
+    "invisible_character": _invisible,
+    "greater_than_equal": lambda f: _("{field} must be at least {limit}").format(
+        field=f.label, limit=f.ctx.get("ge")),
+    "greater_than": lambda f: _("{field} must be more than {limit}").format(
+        field=f.label, limit=f.ctx.get("gt")),
+    "less_than_equal": lambda f: _("{field} must be at most {limit}").format(
+        field=f.label, limit=f.ctx.get("le")),
+    "less_than": lambda f: _("{field} must be less than {limit}").format(
+        field=f.label, limit=f.ctx.get("lt")),
+    "literal_error": lambda f: _("{field} must be one of {expected}").format(
+        field=f.label, expected=f.ctx.get("expected")),
+    "finite_number": lambda f: _("{field} must be a finite number").format(field=f.label),
+}
 
 
 def _message(model: type[BaseModel], err: Any, loc: tuple[str | int, ...]) -> str:
     kind = err["type"]
-    label = _field_label(model, loc)
-    ctx = err.get("ctx") or {}
-    given = err.get("input")
-    shown = _shorten(given)
-    if kind == "missing":
-        return _("missing required field {field}").format(field=label)
-    if given is None and kind.endswith("_type"):
+    failure = _Failure(model, kind, loc, _field_label(model, loc), err.get("input"),
+                       err.get("ctx") or {})
+    if failure.given is None and kind.endswith("_type"):
         # ``name:`` with nothing after it: YAML reads null, not the wrong type.
-        return _("{field} must not be empty").format(field=label)
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        hint = _suggest(key, _model_at(model, loc[:-1]))
-        msg = _("unknown key '{key}'").format(key=_shorten(key))
-        if hint:
-            msg += _("; did you mean '{suggestion}'?").format(suggestion=hint)
-        return msg
-    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
-        number = _leading_number(given)
-        if isinstance(given, str) and given.strip().endswith(("%", "％")):
-            return _(
-                "{field} must be a number from 0 to 100 without %: write {number}, not {given}"
-            ).format(field=label, number=number or "25", given=shown)
-        if isinstance(given, str) and any(u in given for u in ("万", "元")):
-            return _(
-                "{field} must be a plain number; the unit comes from money_unit "
-                "(write {number}, not {given})"
-            ).format(field=label, number=number or "6.19", given=shown)
-        return _("{field} must be a number, not {given!r}").format(field=label, given=shown)
-    if kind in ("string_type",):
-        return _("{field} must be text").format(field=label)
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return _("{field} must be a whole number").format(field=label)
-    if kind in ("bool_type", "bool_parsing"):
-        return _("{field} must be true or false").format(field=label)
-    if kind in ("list_type",):
-        return _("{field} must be a list (each item on a line starting with '- ')").format(
-            field=label
-        )
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        if not loc:
-            if isinstance(given, list):
-                return _("the file must be a mapping of 'key: value' lines, not a list")
-            return _("the file must be a mapping of 'key: value' lines, not a single value")
-        return _("{field} must be a mapping (indented 'key: value' lines)").format(field=label)
-    if kind in ("too_short", "string_too_short"):
-        return _("{field} must not be empty").format(field=label)
-    if kind in ("greater_than_equal",):
-        return _("{field} must be at least {limit}").format(field=label, limit=ctx.get("ge"))
-    if kind in ("less_than_equal",):
-        return _("{field} must be at most {limit}").format(field=label, limit=ctx.get("le"))
-    if kind in ("literal_error",):
-        return _("{field} must be one of {expected}").format(
-            field=label, expected=ctx.get("expected")
-        )
-    if kind in ("finite_number",):
-        return _("{field} must be a finite number").format(field=label)
+        return _("{field} must not be empty").format(field=failure.label)
     if kind.startswith("date"):
-        return _("{field} must be a date such as 2024-01-01").format(field=label)
-    return f"{label}: {err['msg']}"
+        return _("{field} must be a date such as 2024-01-01").format(field=failure.label)
+    say = _MESSAGES.get(kind)
+    return say(failure) if say else f"{failure.label}: {err['msg']}"
 
 
 def _leading_number(given: object) -> str:
@@ -286,26 +315,39 @@ def validate_file(yf: YamlFile, model: type[M]) -> tuple[M | None, list[Problem]
     try:
         return model.model_validate(yf.data), []
     except ValidationError as exc:
-        problems: list[Problem] = []
-        seen: set[tuple[str | int, ...]] = set()
-        errors = [(err, _clean_loc(yf.data, tuple(err["loc"]), err["type"]))
-                  for err in exc.errors()]
-        noise = _union_noise(errors)
-        # Where a union fails as a whole, "true or false" says more than "a mapping".
-        order = sorted(range(len(errors)), key=lambda i: errors[i][0]["type"] in _MAPPING_KINDS)
-        for i in order:
-            err, loc = errors[i]
-            if i in noise or loc in seen:
-                continue  # one message per place: unions report once per member
-            seen.add(loc)
-            message = _message(model, err, loc)
-            if err["type"] == "missing":
-                # Point at the mapping that lacks the field: its key, e.g. ``budget:``.
-                problems.append(yf.problem(loc[:-1], message, rule="schema", key=True))
-            else:
-                at_key = err["type"] == "extra_forbidden"
-                problems.append(yf.problem(loc, message, rule="schema", key=at_key))
-        return None, problems
+        return None, schema_problems(exc, yf.data, model, yf.problem)
+
+
+class _Locate(Protocol):
+    def __call__(self, at: Path_, message: str, *, rule: str, key: bool = False) -> Problem: ...
+
+
+def schema_problems(exc: ValidationError, data: Any, model: type[BaseModel],
+                    problem: _Locate) -> list[Problem]:
+    """Turn pydantic's errors about *data* into located problems, one per place.
+
+    *problem* builds a problem at a path in the file the data came from; YAML
+    and perfdoc.toml each bring their own, so both read the same.
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[str | int, ...]] = set()
+    errors = [(err, _clean_loc(data, tuple(err["loc"]), err["type"])) for err in exc.errors()]
+    noise = _union_noise(errors)
+    # Where a union fails as a whole, "true or false" says more than "a mapping".
+    order = sorted(range(len(errors)), key=lambda i: errors[i][0]["type"] in _MAPPING_KINDS)
+    for i in order:
+        err, loc = errors[i]
+        if i in noise or loc in seen:
+            continue  # one message per place: unions report once per member
+        seen.add(loc)
+        message = _message(model, err, loc)
+        if err["type"] == "missing":
+            # Point at the mapping that lacks the field: its key, e.g. ``budget:``.
+            problems.append(problem(loc[:-1], message, rule="schema", key=True))
+        else:
+            at_key = err["type"] == "extra_forbidden"
+            problems.append(problem(loc, message, rule="schema", key=at_key))
+    return problems
 
 
 # --------------------------------------------------------------------------- whole documents
@@ -319,6 +361,21 @@ def _load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[P
     return yf, instance, problems + more
 
 
+def _outside(path: Path, bases: Sequence[Path]) -> Problem | None:
+    """Refuse *path* when, links resolved, it lies outside every folder of *bases*.
+
+    A link to ``/etc/shadow`` saved as ``projects/03.yaml`` must not be read:
+    its lines would come back quoted in messages.  The problem quotes nothing
+    of the file.
+    """
+    real = path.resolve()
+    if any(real == base or base in real.parents for base in bases):
+        return None
+    return Problem(display_path(path), 1, 1, Level.ERROR, "io",
+                   _("this is a link to a place outside the document folder and the workspace; "
+                     "perfdoc reads only files inside them, so copy the file in"))
+
+
 def project_files(folder: Path) -> list[Path]:
     """Return the project files in table order: the file-name order."""
     pdir = folder / PROJECTS_DIR
@@ -330,17 +387,51 @@ def project_files(folder: Path) -> list[Path]:
     )
 
 
-def load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
-    """Load and validate a whole document folder, collecting every problem."""
+def _decimal_places(doc: Document) -> list[Problem]:
+    """Refuse money with more decimals than the document prints: never round silently."""
+    decimals = doc.meta.settings.decimals
+    step = Decimal(1).scaleb(-decimals)
+    problems = []
+    for project in doc.projects:
+        for name in ("total", "fiscal", "other"):
+            value = getattr(project.model.budget, name)
+            if value is None or value == value.quantize(step):
+                continue
+            at = ("budget", name)
+            # The suggestion rounds half up (四舍五入), as budget offices do.
+            problems.append(project.source.problem(at, _(
+                "{field} is {given}, with more decimal places than settings.decimals "
+                "({decimals}); perfdoc never rounds money: write it with {decimals} decimals "
+                "(e.g. {rounded}), or raise settings.decimals").format(
+                    field=_field_label(ProjectFile, at), given=f"{value:f}", decimals=decimals,
+                    rounded=f"{value.quantize(step, rounding=ROUND_HALF_UP):f}"), rule="schema"))
+    return problems
+
+
+def load_document(
+    folder: Path, workspace_root: Path | None = None
+) -> tuple[Document | None, list[Problem]]:
+    """Load and validate a whole document folder, collecting every problem.
+
+    Every file must lie inside *folder* or *workspace_root* (the folder of
+    perfdoc.toml) once links are resolved; one that does not is refused unread.
+    """
     problems: list[Problem] = []
     sources: dict[str, YamlFile] = {}
+    bases = [folder.resolve()] + ([workspace_root.resolve()] if workspace_root else [])
 
-    meta_yf, meta, found = _load(folder / DOCUMENT_FILE, DocumentFile)
+    def load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
+        refused = _outside(path, bases) if path.exists() else None
+        if refused is not None:
+            return None, None, [refused]
+        return _load(path, model)
+
+    meta_yf, meta, found = load(folder / DOCUMENT_FILE, DocumentFile)
     problems += found
     goals_path = folder / GOALS_FILE
     goals: GoalsFile | None = None
     if goals_path.exists():
-        goals_yf, goals, found = _load(goals_path, GoalsFile)
+        goals_yf, goals, found = load(goals_path, GoalsFile)
         problems += found
         if goals_yf:
             sources[GOALS_FILE] = goals_yf
@@ -354,14 +445,18 @@ def load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
         sources[DOCUMENT_FILE] = meta_yf
 
     projects: list[Project] = []
-    paths = project_files(folder)
-    if not paths:
+    pdir = folder / PROJECTS_DIR
+    refused = _outside(pdir, bases) if pdir.exists() else None
+    paths = [] if refused else project_files(folder)
+    if refused:
+        problems.append(refused)
+    elif not paths:
         problems.append(
-            Problem(display_path(folder / PROJECTS_DIR), 1, 1, Level.ERROR, "io",
+            Problem(display_path(pdir), 1, 1, Level.ERROR, "io",
                     _("no project files: add at least one projects/NN-name.yaml"))
         )
     for path in paths:
-        yf, model, found = _load(path, ProjectFile)
+        yf, model, found = load(path, ProjectFile)
         problems += found
         if yf is not None:
             sources[f"{PROJECTS_DIR}/{path.name}"] = yf
@@ -370,4 +465,8 @@ def load_document(folder: Path) -> tuple[Document | None, list[Problem]]:
 
     if meta is None or goals is None or any(p.level is Level.ERROR for p in problems):
         return None, problems
-    return Document(folder, meta, goals, projects, sources), problems
+    doc = Document(folder, meta, goals, projects, sources)
+    places = _decimal_places(doc)
+    if places:
+        return None, problems + places
+    return doc, problems

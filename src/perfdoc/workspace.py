@@ -21,7 +21,7 @@ from perfdoc.i18n import _
 from perfdoc.load import Path_
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem, display_path
-from perfdoc.validate import DOCUMENT_FILE
+from perfdoc.validate import DOCUMENT_FILE, schema_problems
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,13 +33,26 @@ CONFIG_FILE = "perfdoc.toml"
 _SKIP_DIRS = {"build", ".git", ".venv", "venv", "node_modules", "__pycache__"}
 
 
+#: No time limit above a day makes sense; it would only hide a hang.
+MAX_TIMEOUT = 86400.0
+
+
 class ConverterConfig(BaseModel):
     """[converter] in perfdoc.toml."""
 
     model_config = ConfigDict(extra="forbid")
-    timeout: float = Field(120, gt=0, title="转换超时（秒）")
+    timeout: float = Field(120, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False,
+                           title="转换超时（秒）")
     restart_after: int = Field(200, ge=1, title="转换多少次后重启 LibreOffice")
     jobs: int | None = Field(None, ge=1, title="并行转换进程数")
+
+
+class RenderConfig(BaseModel):
+    """[render] in perfdoc.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+    timeout: float | None = Field(None, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False,
+                                  title="模板渲染超时（秒）")
 
 
 class WorkspaceConfig(BaseModel):
@@ -50,6 +63,7 @@ class WorkspaceConfig(BaseModel):
     profile: str | None = Field(None, title="指标体系")
     checks: dict[str, RuleSetting | bool] = Field(default_factory=dict, title="检查规则")
     converter: ConverterConfig = Field(default_factory=ConverterConfig, title="转换设置")
+    render: RenderConfig = Field(default_factory=RenderConfig, title="渲染设置")
 
 
 @dataclass
@@ -91,11 +105,9 @@ def find_workspace(start: Path) -> tuple[Workspace, list[Problem]]:
             except tomllib.TOMLDecodeError as exc:
                 return Workspace(folder), [_toml_problem(cfg, exc)]
             except ValidationError as exc:
-                return Workspace(folder), [
-                    Problem(display_path(cfg), 1, 1, Level.ERROR, "schema",
-                            f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
-                    for e in exc.errors()
-                ]
+                source = TomlSource(cfg, prefix=())
+                return Workspace(folder), schema_problems(exc, data, WorkspaceConfig,
+                                                          source.located)
             except (OSError, UnicodeDecodeError) as exc:
                 return Workspace(folder), [
                     Problem(display_path(cfg), 1, 1, Level.ERROR, "io", str(exc))
@@ -140,9 +152,13 @@ class TomlSource:
         return line, found - (self.text.rfind("\n", 0, found) + 1) + 1
 
     def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
-        """Build a schema problem located at *at* (``key`` is accepted like YamlFile's)."""
-        line, col = self.locate(at)
-        return Problem(self.display, line, col, Level.ERROR, "schema", message)
+        """Build a schema problem located at *at*'s key (``key`` is accepted like YamlFile's)."""
+        return self.located(at, message, rule="schema", key=True)
+
+    def located(self, at: Path_, message: str, *, rule: str, key: bool = False) -> Problem:
+        """Build a problem at *at*: at the key with ``key``, else at its value."""
+        line, col = self.locate(at, value=not key)
+        return Problem(self.display, line, col, Level.ERROR, rule, message)
 
 
 def config_location(root: Path, key: str) -> tuple[int, int]:

@@ -139,7 +139,7 @@ def test_option_of_the_wrong_type(make_document, rules):
         """)
     [problem] = [p for p in rules(folder) if p.rule == "schema"]
     assert (problem.line, problem.col) == (14, 20)
-    assert problem.message == "option 'threshold' of rule satisfaction-threshold must be a number"
+    assert problem.message == "option 'threshold' of rule satisfaction-threshold must be a finite number"
 
 
 def test_option_a_rule_cannot_use(make_document, rules):

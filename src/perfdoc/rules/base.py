@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfdoc.i18n import _
+from perfdoc.i18n import Whole, _
 from perfdoc.load import Path_, YamlFile
 from perfdoc.model import Indicator
 from perfdoc.problems import Level
@@ -104,6 +104,6 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> s
     return _("; did you mean '{suggestion}'?").format(suggestion=close[0])
 
 
-def listing(names: Iterable[str]) -> str:
+def listing(names: Iterable[str]) -> Whole:
     """Join *names* for a message, in the order given."""
-    return "、".join(names)
+    return Whole("、".join(names))

@@ -1,0 +1,64 @@
+"""Hardening that the golden corpus cannot show: caches, file names, limits."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from perfdoc import render
+from perfdoc.outputs import MAX_STEM_BYTES, output_stem
+
+
+def test_template_cache_is_private_and_in_the_users_cache(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = render._private_bytecode_cache()
+    assert cache is not None
+    folder = tmp_path / "cache" / "perfdoc" / "jinja"
+    assert folder.is_dir()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_cache_others_can_write_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    # Compiled template code is loaded from the cache: a folder another user
+    # can write would let them choose the code perfdoc runs.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "perfdoc" / "jinja"
+    folder.mkdir(parents=True)
+    os.chmod(folder, 0o777)
+    assert render._private_bytecode_cache() is None
+
+
+def test_long_unit_names_get_distinct_hashed_file_names() -> None:
+    a = output_stem("甲" * 100 + "一", 2024)
+    b = output_stem("甲" * 100 + "二", 2024)
+    assert a != b
+    assert len(a.encode("utf-8")) <= MAX_STEM_BYTES
+    assert a.endswith("_2024年部门预算绩效文本")
+    assert "~" in a
+    # A name that fits is left alone.
+    assert output_stem("承德县三家镇人民政府", 2024) == "承德县三家镇人民政府_2024年部门预算绩效文本"
+
+
+@pytest.mark.parametrize("code", [
+    "{{ 'x' * 999999999 }}",
+    "{{ 10 ** 99999999 }}",
+])
+def test_templates_cannot_ask_for_huge_values(code: str) -> None:
+    env = render._environment()
+    with pytest.raises(render.TemplateBudgetExceeded):
+        env.from_string(code).render()
+
+
+def test_range_counts_steps_against_the_deadline() -> None:
+    env = render._environment()
+    render._budgets.current = render._Budget(0.2)
+    try:
+        with pytest.raises(render.TemplateBudgetExceeded, match="0.2 s"):
+            env.from_string(
+                "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+            ).render()
+    finally:
+        render._budgets.current = None
