@@ -10,9 +10,9 @@ import jsonschema
 import yaml
 
 from perfdoc import __version__
+from perfdoc.document import load_document
 from perfdoc.load import load_yaml
 from perfdoc.schema import schema_texts
-from perfdoc.validate import load_document
 from perfdoc.values import parse_value
 from tests.conftest import EXAMPLE, ROOT
 from tests.seedtext import normalize, seed_units

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from perfdoc.build import Job, _render
 from perfdoc.check import CheckOptions, check_document
+from perfdoc.document import load_document
 from perfdoc.outputs import OutputSet
 from perfdoc.problems import Level
 from perfdoc.render import default_template_bytes
-from perfdoc.validate import load_document
 from perfdoc.workspace import Workspace
 from tests.docxtext import paragraph_texts
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from perfdoc import __version__
 from perfdoc.check import CheckOptions, check_folder
 from perfdoc.context import PART1_ANCHOR, build_context, page_anchors
+from perfdoc.document import DOCUMENT_FILE, Document
 from perfdoc.errors import (
     INTERNAL_ERROR,
     ConversionError,
@@ -55,7 +56,7 @@ from perfdoc.render import (
     document_date,
     render_docx,
 )
-from perfdoc.validate import DOCUMENT_FILE, Document, validate_file
+from perfdoc.validate import validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
     Workspace,

@@ -19,10 +19,10 @@ from pathlib import Path
 import click
 
 from perfdoc import __version__
+from perfdoc.document import DOCUMENT_FILE
 from perfdoc.errors import INTERNAL_ERROR, EnvironmentProblem, PerfdocError, UsageError
 from perfdoc.i18n import _, set_language
 from perfdoc.problems import Level, Problem, display_path, format_problems, has_failures
-from perfdoc.validate import DOCUMENT_FILE
 from perfdoc.workspace import find_documents
 
 FORMATS = click.Choice(["text", "json", "github"])

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from perfdoc.document import Document
 from perfdoc.model import Indicator
-from perfdoc.validate import Document
 
 PART1_TITLE = "第一部分　部门整体绩效目标"
 PART2_TITLE = "第二部分　预算项目绩效目标"

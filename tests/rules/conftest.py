@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from perfdoc.check import CheckOptions, check_document
+from perfdoc.document import load_document
 from perfdoc.i18n import set_language
 from perfdoc.problems import Problem, format_problems
-from perfdoc.validate import load_document
 from perfdoc.workspace import find_workspace
 
 REPO = Path(__file__).resolve().parents[2]

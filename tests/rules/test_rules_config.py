@@ -5,9 +5,9 @@ from collections import Counter
 import pytest
 
 from perfdoc.check import CheckOptions, check_document, resolve_rules
+from perfdoc.document import load_document
 from perfdoc.errors import UsageError
 from perfdoc.problems import Level
-from perfdoc.validate import load_document
 from perfdoc.workspace import find_workspace
 
 # The seed's default report, by rule.

@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import Finding, RuleContext
-from perfdoc.validate import Document
 
 ID = "budget-sum"
 LEVEL = Level.ERROR

@@ -33,10 +33,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import Finding, RuleContext, RuleOptionError
-from perfdoc.validate import Document
 
 ID = "code-format"
 LEVEL = Level.WARNING

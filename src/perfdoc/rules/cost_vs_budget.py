@@ -36,10 +36,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import Finding, RuleContext, indicators
-from perfdoc.validate import Document
 from perfdoc.values import ParsedValue, money_in_wan
 
 ID = "cost-vs-budget"

@@ -34,10 +34,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import Finding, RuleContext, listing
-from perfdoc.validate import Document
 
 ID = "indicator-coverage"
 LEVEL = Level.ERROR

@@ -32,10 +32,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import DATE, Finding, RuleContext, indicators
-from perfdoc.validate import Document
 
 ID = "timeliness-value"
 LEVEL = Level.WARNING

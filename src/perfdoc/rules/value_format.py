@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import DATE, Finding, RuleContext, did_you_mean, indicators
-from perfdoc.validate import Document
 from perfdoc.values import KNOWN_UNITS, OPERATORS
 
 ID = "value-format"

@@ -1,0 +1,177 @@
+"""Documents: the folder layout, and loading a whole folder through load and validate.
+
+A folder holding ``document.yaml`` is a document.  ``load_document`` reads
+its files (stage 1, ``load``), validates each against its model (stage 2,
+``validate``) and returns a :class:`Document`, which every later stage reads:
+the rules, the template context and the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from perfdoc.i18n import _
+from perfdoc.load import YamlFile, load_yaml
+from perfdoc.model import DocumentFile, GoalsFile, ProjectFile
+from perfdoc.problems import Level, Problem, display_path
+from perfdoc.validate import field_label, validate_file
+
+M = TypeVar("M", bound=BaseModel)
+
+DOCUMENT_FILE = "document.yaml"
+GOALS_FILE = "goals.yaml"
+PROJECTS_DIR = "projects"
+
+
+@dataclass
+class Project:
+    """One project table with the file it came from."""
+
+    source: YamlFile
+    model: ProjectFile
+
+    @property
+    def stem(self) -> str:
+        """The file name without extension, e.g. ``01-zhucun``."""
+        return self.source.path.stem
+
+
+@dataclass
+class Document:
+    """A validated document folder."""
+
+    folder: Path
+    meta: DocumentFile
+    goals: GoalsFile
+    projects: list[Project]
+    sources: dict[str, YamlFile] = field(default_factory=dict)
+
+    @property
+    def input_files(self) -> list[Path]:
+        """Every file the document was read from, in a stable order."""
+        return sorted(yf.path for yf in self.sources.values())
+
+
+def _load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
+    yf, problems = load_yaml(path, display_path(path))
+    if yf is None:
+        return None, None, problems
+    instance, more = validate_file(yf, model)
+    return yf, instance, problems + more
+
+
+def _outside(path: Path, bases: Sequence[Path]) -> Problem | None:
+    """Refuse *path* when, links resolved, it lies outside every folder of *bases*.
+
+    A link to ``/etc/shadow`` saved as ``projects/03.yaml`` must not be read:
+    its lines would come back quoted in messages.  The problem quotes nothing
+    of the file.
+    """
+    real = path.resolve()
+    if any(real == base or base in real.parents for base in bases):
+        return None
+    return Problem(display_path(path), 1, 1, Level.ERROR, "io",
+                   _("this is a link to a place outside the document folder and the workspace; "
+                     "perfdoc reads only files inside them, so copy the file in"))
+
+
+def project_files(folder: Path) -> list[Path]:
+    """Return the project files in table order: the file-name order."""
+    pdir = folder / PROJECTS_DIR
+    if not pdir.is_dir():
+        return []
+    return sorted(
+        (p for p in pdir.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+
+
+def _decimal_places(doc: Document) -> list[Problem]:
+    """Refuse money with more decimals than the document prints: never round silently."""
+    decimals = doc.meta.settings.decimals
+    step = Decimal(1).scaleb(-decimals)
+    problems = []
+    for project in doc.projects:
+        for name in ("total", "fiscal", "other"):
+            value = getattr(project.model.budget, name)
+            if value is None or value == value.quantize(step):
+                continue
+            at = ("budget", name)
+            # The suggestion rounds half up (四舍五入), as budget offices do.
+            problems.append(project.source.problem(at, _(
+                "{field} is {given}, with more decimal places than settings.decimals "
+                "({decimals}); perfdoc never rounds money: write it with {decimals} decimals "
+                "(e.g. {rounded}), or raise settings.decimals").format(
+                    field=field_label(ProjectFile, at), given=f"{value:f}", decimals=decimals,
+                    rounded=f"{value.quantize(step, rounding=ROUND_HALF_UP):f}"), rule="schema"))
+    return problems
+
+
+def load_document(
+    folder: Path, workspace_root: Path | None = None
+) -> tuple[Document | None, list[Problem]]:
+    """Load and validate a whole document folder, collecting every problem.
+
+    Every file must lie inside *folder* or *workspace_root* (the folder of
+    perfdoc.toml) once links are resolved; one that does not is refused unread.
+    """
+    problems: list[Problem] = []
+    sources: dict[str, YamlFile] = {}
+    bases = [folder.resolve()] + ([workspace_root.resolve()] if workspace_root else [])
+
+    def load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
+        refused = _outside(path, bases) if path.exists() else None
+        if refused is not None:
+            return None, None, [refused]
+        return _load(path, model)
+
+    meta_yf, meta, found = load(folder / DOCUMENT_FILE, DocumentFile)
+    problems += found
+    goals_path = folder / GOALS_FILE
+    goals: GoalsFile | None = None
+    if goals_path.exists():
+        goals_yf, goals, found = load(goals_path, GoalsFile)
+        problems += found
+        if goals_yf:
+            sources[GOALS_FILE] = goals_yf
+    else:
+        problems.append(
+            Problem(display_path(goals_path), 1, 1, Level.ERROR, "io",
+                    _("goals.yaml is missing: every document needs its itemized goals "
+                      "and work-guarantee measures"))
+        )
+    if meta_yf:
+        sources[DOCUMENT_FILE] = meta_yf
+
+    projects: list[Project] = []
+    pdir = folder / PROJECTS_DIR
+    refused = _outside(pdir, bases) if pdir.exists() else None
+    paths = [] if refused else project_files(folder)
+    if refused:
+        problems.append(refused)
+    elif not paths:
+        problems.append(
+            Problem(display_path(pdir), 1, 1, Level.ERROR, "io",
+                    _("no project files: add at least one projects/NN-name.yaml"))
+        )
+    for path in paths:
+        yf, model, found = load(path, ProjectFile)
+        problems += found
+        if yf is not None:
+            sources[f"{PROJECTS_DIR}/{path.name}"] = yf
+        if yf is not None and model is not None:
+            projects.append(Project(yf, model))
+
+    if meta is None or goals is None or any(p.level is Level.ERROR for p in problems):
+        return None, problems
+    doc = Document(folder, meta, goals, projects, sources)
+    places = _decimal_places(doc)
+    if places:
+        return None, problems + places
+    return doc, problems
