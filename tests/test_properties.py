@@ -18,10 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfdoc.build import Job, _render
+from perfdoc.build import render
 from perfdoc.check import CheckOptions, check_document
 from perfdoc.document import load_document
 from perfdoc.outputs import OutputSet
+from perfdoc.plan import Job
 from perfdoc.problems import Level
 from perfdoc.render import default_template_bytes
 from perfdoc.workspace import Workspace
@@ -137,7 +138,7 @@ def test_valid_documents_always_build_a_sound_docx(data: dict[str, Any]) -> None
 
         job = Job(doc, Workspace(None), default_template_bytes(), "<default>",
                   OutputSet(folder / "build", "x"), "", [])
-        built = _render(job, None)
+        built = render(job)
         out = folder / "x.docx"
         out.write_bytes(built)
         python_docx.Document(str(out))  # opens again

@@ -46,15 +46,16 @@ class RuleConfig:
 
 
 def check_folder(
-    folder: Path, opts: CheckOptions, *, rules: bool = True
+    folder: Path, opts: CheckOptions, *, rules: bool = True,
+    read: dict[Path, YamlFile] | None = None,
 ) -> tuple[Document | None, Workspace, list[Problem]]:
     """Load and validate one document folder and, when *rules*, run the rules over it.
 
     ``perfdoc check`` and ``perfdoc build`` both start here, so the two commands
-    can never disagree about a document.
+    can never disagree about a document.  Files in *read* were loaded already.
     """
     ws, problems = find_workspace(folder)
-    doc, found = load_document(folder, ws.root)
+    doc, found = load_document(folder, ws.root, read=read)
     problems += found
     if doc is not None and rules:
         problems += check_document(doc, ws, opts)

@@ -242,8 +242,9 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
           converter: str | None, pdfa: bool, enable: tuple[str, ...],
           disable: tuple[str, ...], min_level: str) -> int:
     """Compile documents into the Word draft and PDF."""
-    from perfdoc.build import BuildOptions, build_all
+    from perfdoc.build import build_all
     from perfdoc.check import CheckOptions
+    from perfdoc.plan import BuildOptions
     from perfdoc.report import BuildPrinter
 
     folders, problems = _document_folders(dirs)

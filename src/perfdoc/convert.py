@@ -1,4 +1,4 @@
-"""Stage 7: convert .docx to PDF through LibreOffice, driven by unoserver.
+"""Stage 6: convert .docx to PDF through LibreOffice, driven by unoserver.
 
 perfdoc starts its own converters for the length of a build: each is a helper
 process (``data/uno_server.py``) around unoserver's ``UnoConverter``, which

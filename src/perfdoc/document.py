@@ -66,7 +66,7 @@ def _load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[P
     return yf, instance, problems + more
 
 
-def _outside(path: Path, bases: Sequence[Path]) -> Problem | None:
+def outside(path: Path, bases: Sequence[Path]) -> Problem | None:
     """Refuse *path* when, links resolved, it lies outside every folder of *bases*.
 
     A link to ``/etc/shadow`` saved as ``projects/03.yaml`` must not be read:
@@ -113,22 +113,33 @@ def _decimal_places(doc: Document) -> list[Problem]:
     return problems
 
 
+def allowed_bases(folder: Path, workspace_root: Path | None) -> list[Path]:
+    """Return the folders a document's files may lie in: its own and the workspace root."""
+    return [folder.resolve()] + ([workspace_root.resolve()] if workspace_root else [])
+
+
 def load_document(
-    folder: Path, workspace_root: Path | None = None
+    folder: Path, workspace_root: Path | None = None, *, read: dict[Path, YamlFile] | None = None
 ) -> tuple[Document | None, list[Problem]]:
     """Load and validate a whole document folder, collecting every problem.
 
     Every file must lie inside *folder* or *workspace_root* (the folder of
     perfdoc.toml) once links are resolved; one that does not is refused unread.
+    Files in *read* were loaded already (a batch reads document.yaml first to
+    name the outputs) and are not read again.
     """
     problems: list[Problem] = []
     sources: dict[str, YamlFile] = {}
-    bases = [folder.resolve()] + ([workspace_root.resolve()] if workspace_root else [])
+    bases = allowed_bases(folder, workspace_root)
 
     def load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
-        refused = _outside(path, bases) if path.exists() else None
+        refused = outside(path, bases) if path.exists() else None
         if refused is not None:
             return None, None, [refused]
+        if read and path in read:
+            yf = read[path]
+            instance, found = validate_file(yf, model)
+            return yf, instance, found
         return _load(path, model)
 
     meta_yf, meta, found = load(folder / DOCUMENT_FILE, DocumentFile)
@@ -151,7 +162,7 @@ def load_document(
 
     projects: list[Project] = []
     pdir = folder / PROJECTS_DIR
-    refused = _outside(pdir, bases) if pdir.exists() else None
+    refused = outside(pdir, bases) if pdir.exists() else None
     paths = [] if refused else project_files(folder)
     if refused:
         problems.append(refused)

@@ -103,6 +103,7 @@ class YamlFile:
     key_locs: dict[Path_, Loc] = field(default_factory=dict)
     value_locs: dict[Path_, Loc] = field(default_factory=dict)
     encoding: str = "utf-8"
+    raw: bytes = b""  # the file's bytes as read: the build hashes these, reading nothing twice
 
     def locate(self, at: Path_, *, key: bool = False) -> Loc:
         """Return the position of *at*, or of its nearest known ancestor.
@@ -460,7 +461,7 @@ def load_yaml(path: Path, display: str) -> tuple[YamlFile | None, list[Problem]]
             return None, [*problems, _syntax_problem(exc, text, display)]
         except yaml.YAMLError as exc:
             return None, [*problems, Problem(display, 1, 1, Level.ERROR, "yaml", str(exc))]
-        yf = YamlFile(path=path, display=display, data=None, encoding=encoding)
+        yf = YamlFile(path=path, display=display, data=None, encoding=encoding, raw=raw)
         if root is None:
             return yf, problems
         _check_expansion(root, display)

@@ -1,4 +1,4 @@
-"""Stage 6: find the printed page of every heading, for the 目录's cached numbers.
+"""Stage 7: find the printed page of every heading, for the 目录's cached numbers.
 
 Headings are found by their anchor, the Word bookmark ``perfdoc.context`` names
 and the template puts around each heading (the 目录's ``PAGEREF`` fields point
@@ -21,8 +21,9 @@ page 1), because the cover and 目录 are unnumbered.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -107,3 +108,71 @@ def _set_field_result(instr_run: Any, text: str) -> None:
         elif separated and (t := run.find(f"{_W}t")) is not None:
             t.text = text
             return
+
+
+# --------------------------------------------------------------------------- strategies
+
+#: Turns a .docx into a PDF: the converter stage, as paginate sees it.
+Convert = Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True)
+class Paginated:
+    """A .docx whose 目录 carries the printed pages of the PDF made from it."""
+
+    docx: bytes
+    pdf: bytes
+    pages: dict[str, int]  # anchor -> printed page
+    passes: int  # LibreOffice conversions it took
+
+
+class PageNumbering(Protocol):
+    """How a build gets true 目录 numbers out of a converter."""
+
+    def paginate(self, draft: bytes, convert: Convert) -> Paginated:
+        """Convert *draft* (a rendered .docx) and return it with its 目录 filled."""
+        ...
+
+
+@dataclass(frozen=True)
+class OnePass:
+    """perfdoc's own converter: LibreOffice updates the 目录 as it exports.
+
+    The PDF's numbers are then true after one conversion, and the same numbers
+    are written into the .docx's cached 目录.
+    """
+
+    anchors: Sequence[str]
+    first_body: str
+
+    def paginate(self, draft: bytes, convert: Convert) -> Paginated:  # noqa: D102
+        pdf = convert(draft)
+        pages = printed_pages(pdf, self.anchors, self.first_body)
+        return Paginated(fill_toc(draft, pages), pdf, pages, 1)
+
+
+@dataclass(frozen=True)
+class UntilSettled:
+    """A stock unoserver (``--converter``): it exports the cached 目录 as it is.
+
+    Render the numbers expected (*guess*, the last build's), convert, and
+    convert again while the headings land elsewhere.  The 目录's length does
+    not depend on its numbers, so this settles, normally at once.
+    """
+
+    anchors: Sequence[str]
+    first_body: str
+    guess: dict[str, int] | None = None
+    max_passes: int = 3
+
+    def paginate(self, draft: bytes, convert: Convert) -> Paginated:  # noqa: D102
+        guess = self.guess
+        for passes in range(1, self.max_passes + 1):
+            docx = draft if guess is None else fill_toc(draft, guess)
+            pdf = convert(docx)
+            pages = printed_pages(pdf, self.anchors, self.first_body)
+            if pages == guess:
+                return Paginated(docx, pdf, pages, passes)
+            guess = pages
+        raise ConversionError(_("the 目录's page numbers did not settle after {n} passes").format(
+            n=self.max_passes))
