@@ -1,13 +1,15 @@
 # perfdoc: `make demo` builds the example, `make test` runs the tests.
 # Both install what they need: a venv with perfdoc, and (on Debian/Ubuntu)
-# LibreOffice, python3-uno, poppler and the fonts through apt-get.
+# LibreOffice, python3-uno and the fonts through `perfdoc doctor --install`,
+# which installs the one list in src/perfdoc/data/system-packages.txt.
+# `make test-fast` needs neither apt nor LibreOffice.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXAMPLE := examples/sanjia_2024
 
-.PHONY: install system-deps demo test lint schema template locale fuzz bench clean
+.PHONY: install system-deps test-deps demo test test-fast lint schema template locale fuzz bench clean
 
 install: $(VENV)/.installed
 
@@ -17,16 +19,23 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-system-deps:
-	bash scripts/install-system-deps.sh
+system-deps: install
+	$(BIN)/perfdoc doctor --install >/dev/null
+
+test-deps: install
+	$(BIN)/perfdoc doctor --install --with-test-deps >/dev/null
 
 demo: install system-deps
 	$(BIN)/perfdoc validate $(EXAMPLE)
 	$(BIN)/perfdoc check $(EXAMPLE)
 	$(BIN)/perfdoc build $(EXAMPLE)
 
-test: install system-deps
+test: install test-deps
 	$(BIN)/pytest
+
+# Everything that needs no LibreOffice: under a minute, no apt.
+test-fast: install
+	$(BIN)/pytest -m "not libreoffice"
 
 lint: install
 	$(BIN)/ruff check src tests bench templates scripts
@@ -44,7 +53,7 @@ locale: install
 fuzz: install
 	HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/test_properties.py
 
-bench: install system-deps
+bench: install test-deps
 	$(BIN)/python bench/run.py
 
 clean:

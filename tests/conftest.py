@@ -75,9 +75,15 @@ def libreoffice_available() -> bool:
     return find_soffice() is not None and find_uno_python() is not None
 
 
-needs_libreoffice = pytest.mark.skipif(
-    not libreoffice_available(), reason="LibreOffice or python3-uno missing"
-)
+NO_LIBREOFFICE = "LibreOffice or python3-uno missing"
+needs_libreoffice = pytest.mark.skipif(not libreoffice_available(), reason=NO_LIBREOFFICE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs LibreOffice ``libreoffice``: `make test-fast` leaves them out."""
+    for item in items:
+        if any(m.kwargs.get("reason") == NO_LIBREOFFICE for m in item.iter_markers("skipif")):
+            item.add_marker(pytest.mark.libreoffice)
 
 
 def _perfdoc_soffice() -> dict[int, str]:

@@ -121,7 +121,7 @@ def _check_source_date_epoch() -> None:
 
 def _check_converter(address: str) -> None:
     host, sep, port = address.rpartition(":")
-    if not sep or not host or not re.fullmatch(r"[0-9]{1,5}", port) or not (
+    if not sep or not host or "," in address or not re.fullmatch(r"[0-9]{1,5}", port) or not (
         0 < int(port) < 65536
     ):
         raise UsageError(_("--converter must be HOST:PORT with a port from 1 to 65535, not "
@@ -301,10 +301,19 @@ def template_export(directory: str) -> int:
 
 
 @cli.command()
-def doctor() -> int:
+@click.option("--install", is_flag=True,
+              help="Install LibreOffice and the fonts (Debian/Ubuntu; as root or through sudo).")
+@click.option("--with-test-deps", is_flag=True, help="With --install: also what the tests need.")
+def doctor(install: bool, with_test_deps: bool) -> int:
     """Report LibreOffice, the uno-capable Python and the fonts in use."""
-    from perfdoc.doctor import run_doctor
+    from perfdoc.doctor import install_system_packages, run_doctor
 
+    if with_test_deps and not install:
+        raise UsageError(_("--with-test-deps goes with --install"))
+    if install:
+        code = install_system_packages(with_test_deps=with_test_deps)
+        if code:
+            return code
     return run_doctor()
 
 

@@ -44,19 +44,17 @@ from typing import IO, Any, TypeVar
 
 from perfdoc.errors import ConversionError, EnvironmentProblem
 from perfdoc.fonts import fontconfig_text
-from perfdoc.i18n import _
+from perfdoc.i18n import Whole, _
+from perfdoc.resources import system_packages
 
-#: What to install on Debian or Ubuntu; every environment message names it.
-APT_PACKAGES = (
-    "libreoffice-writer-nogui python3-uno poppler-utils fonts-noto-cjk "
-    "fonts-arphic-gkai00mp fonts-arphic-gbsn00lp"
-)
+#: What to install on Debian or Ubuntu (data/system-packages.txt); messages name it.
+APT_PACKAGES = Whole(" ".join(system_packages("run")))
 
 
 def _missing(what: str) -> EnvironmentProblem:
     return EnvironmentProblem(
-        _("{what}. Install it with `make system-deps` or `sudo apt-get install {packages}`; "
-          "`--format docx` builds the .docx without LibreOffice.").format(
+        _("{what}. Install it with `perfdoc doctor --install` (Debian or Ubuntu: "
+          "{packages}); `--format docx` builds the .docx without LibreOffice.").format(
             what=what, packages=APT_PACKAGES
         )
     )

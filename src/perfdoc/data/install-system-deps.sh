@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install what the PDF step needs: LibreOffice, an uno-capable Python, poppler
-# and free CJK fonts, plus Fandol Fang (a free simplified FangSong).
+# Install what the PDF step needs: LibreOffice, an uno-capable Python and free
+# CJK fonts from system-packages.txt (the one list, beside this file), plus
+# Fandol Fang, a free simplified FangSong.  With --with-test-deps, also the
+# [test] packages.  Run it through `perfdoc doctor --install`.
 #
 # Fandol Fang ships only inside Debian's texlive-lang-chinese.  Installing that
 # package pulls in ~95 TeX packages; its own .deb is 49 MB and unpacks to 98 MB.
@@ -11,19 +13,31 @@
 # `make test` can call it every time.
 set -euo pipefail
 
+HERE=$(cd "$(dirname "$0")" && pwd)
+LIST="$HERE/system-packages.txt"
 FONT_DIR=/usr/local/share/fonts/perfdoc
 FANDOL="$FONT_DIR/FandolFang-Regular.otf"
-PACKAGES="libreoffice-writer-nogui python3-uno poppler-utils fontconfig fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-arphic-gkai00mp fonts-arphic-gbsn00lp fonts-liberation2"
+
+sections="run"
+if [ "${1:-}" = "--with-test-deps" ]; then sections="run test"; fi
+# The packages of the wanted [sections] of the list, comments left out.
+PACKAGES=$(awk -v want=" $sections " '
+  /^#/ || NF == 0 { next }
+  /^\[/ { section = substr($0, 2, length($0) - 2); next }
+  index(want, " " section " ") { printf "%s ", $1 }' "$LIST")
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(soffice)
-command -v pdftotext >/dev/null 2>&1 || missing+=(pdftotext)
 command -v fc-match >/dev/null 2>&1 || missing+=(fc-match)
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing+=(python3-uno)
 fonts=$(fc-list : family 2>/dev/null || true)
 grep -q "Noto Serif CJK SC" <<<"$fonts" || missing+=(fonts-noto-cjk)
 grep -q "KaitiM GB" <<<"$fonts" || missing+=(fonts-arphic-gkai00mp)
+grep -q "Liberation Serif" <<<"$fonts" || missing+=(fonts-liberation2)
 [ -f "$FANDOL" ] || missing+=(FandolFang)
+if [ "$sections" = "run test" ]; then
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -33,9 +47,9 @@ echo "perfdoc: installing system packages for: ${missing[*]}"
 if ! command -v apt-get >/dev/null 2>&1; then
   cat >&2 <<MSG
 perfdoc: this is not a Debian or Ubuntu system, so nothing was installed.
-Install by hand: LibreOffice (Writer), its Python-UNO bridge, poppler-utils,
-fontconfig, Noto CJK SC fonts and a Kai font; optionally Fandol Fang
-(from CTAN's "fandol" package) into $FONT_DIR.
+Install by hand: LibreOffice (Writer), its Python-UNO bridge, fontconfig,
+Noto CJK SC fonts and a Kai font; optionally Fandol Fang (from CTAN's
+"fandol" package) into $FONT_DIR.
 Without LibreOffice, 'perfdoc build --format docx' still works.
 MSG
   exit 1
