@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from perfdoc import render
 from perfdoc.outputs import MAX_STEM_BYTES, output_stem
+from tests.conftest import ROOT, needs_libreoffice
 
 
 def test_template_cache_is_private_and_in_the_users_cache(tmp_path: Path, monkeypatch) -> None:
@@ -62,3 +65,26 @@ def test_range_counts_steps_against_the_deadline() -> None:
             ).render()
     finally:
         render._budgets.current = None
+
+
+@needs_libreoffice
+def test_a_template_that_lost_a_heading_bookmark_is_the_templates_error(
+        tmp_path: Path, cli, example) -> None:
+    # Saving a template in an editor that renames bookmarks must not end in
+    # "the PDF has no bookmark" (exit 3, LibreOffice blamed): the template is wrong.
+    source = ROOT / "templates" / "default" / "template.docx"
+    custom = tmp_path / "custom.docx"
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                marker = b'w:name="{{ headings.overall.anchor }}"'
+                assert marker in data
+                data = data.replace(marker, b'w:name="Renamed"')
+            dst.writestr(info, data)
+    custom.write_bytes(out.getvalue())
+    run = cli("build", example, "--template", custom, "--min-level", "error")
+    assert run.code == 1, run.err
+    assert "PerfdocOverall" in run.out and "(template)" in run.out
+    assert not (example / "build").exists()

@@ -38,9 +38,9 @@ from perfdoc.errors import (
 )
 from perfdoc.i18n import _
 from perfdoc.outputs import file_sha256, read_stamp, sha256, stamp_bytes, write_together
-from perfdoc.paginate import OnePass, PageNumbering, UntilSettled, fill_toc
+from perfdoc.paginate import OnePass, PageNumbering, UntilSettled, fill_toc, missing_bookmarks
 from perfdoc.plan import BuildOptions, Job, Planned, name_outputs, plan_one
-from perfdoc.problems import Problem, display_path
+from perfdoc.problems import Level, Problem, display_path
 from perfdoc.render import document_date, render_docx
 from perfdoc.workspace import find_workspace
 
@@ -193,6 +193,7 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
         files: dict[Path, bytes] = {}
         paginated = None
         if pool is not None:
+            _require_bookmarks(job, draft)
             # Stages: convert and paginate.  The .docx goes to the converter
             # and the PDF comes back as bytes; the label names the document
             # in the converter's messages.
@@ -253,6 +254,20 @@ def render(job: Job, pages: dict[str, int] | None = None) -> bytes:
         timeout=job.render_timeout,
     )
     return docx if pages is None else fill_toc(docx, pages)
+
+
+def _require_bookmarks(job: Job, draft: bytes) -> None:
+    """Refuse a template that lost a heading's bookmark before LibreOffice is asked.
+
+    Page numbers are found by those bookmarks; without one the PDF cannot
+    vouch for the 目录, and that is the template's fault, not the machine's.
+    """
+    missing = missing_bookmarks(draft, [PART1_ANCHOR, *page_anchors(job.doc)])
+    if missing:
+        raise DocumentError([Problem(job.template_display, 1, 1, Level.ERROR, "template", _(
+            "no heading carries the bookmark {anchor}; a heading's bookmark must keep its "
+            "name from the template variables (e.g. {{{{ headings.overall.anchor }}}}), see "
+            "docs/template.md").format(anchor=missing[0]))])
 
 
 def _numbering(job: Job, pool: ConverterPool) -> PageNumbering:

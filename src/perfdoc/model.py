@@ -116,7 +116,8 @@ Money = Annotated[Decimal, _PLAIN, Field(allow_inf_nan=False, ge=0, lt=MAX_MONEY
                   AfterValidator(_no_negative_zero)]
 Percent = Annotated[Decimal, _PLAIN, Field(allow_inf_nan=False),
                     AfterValidator(_no_negative_zero)]
-WholeNumber = Annotated[int, BeforeValidator(_plain_decimal, json_schema_input_type=int)]
+# No json_schema_input_type here: the schema keeps the field's bounds (year 1900–2200).
+WholeNumber = Annotated[int, BeforeValidator(_plain_decimal)]
 
 
 class _Strict(BaseModel):

@@ -21,6 +21,8 @@ page 1), because the cover and 目录 are unnumbered.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -49,6 +51,16 @@ def destination_pages(pdf: bytes) -> dict[str, int]:
             # of a name tree are strings.  Either way the anchor is the rest.
             found[str(name).removeprefix("/")] = page
     return found
+
+
+_BOOKMARK = re.compile(rb'<w:bookmarkStart\b[^>]*\bw:name="([^"]+)"')
+
+
+def missing_bookmarks(docx: bytes, anchors: Iterable[str]) -> list[str]:
+    """Return the *anchors* no bookmark in *docx* carries (a restyled template lost them)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        names = {m.decode() for m in _BOOKMARK.findall(z.read("word/document.xml"))}
+    return [a for a in anchors if a not in names]
 
 
 def printed_pages(pdf: bytes, anchors: Iterable[str], first_body: str) -> dict[str, int]:

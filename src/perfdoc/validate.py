@@ -12,6 +12,7 @@ import re
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -204,6 +205,15 @@ def _invisible(f: _Failure) -> str:
              "from copying out of another program)").format(field=f.label, char=f.ctx["char"])
 
 
+def _number(limit: object) -> object:
+    """Show a bound as a person writes it: ``1000000000000``, not ``Decimal('1E+12')``."""
+    if isinstance(limit, Decimal):
+        return f"{limit:f}"
+    if isinstance(limit, float) and limit.is_integer():
+        return int(limit)
+    return limit
+
+
 def _kinds(*kinds: str, say: Callable[[_Failure], str]) -> dict[str, Callable[[_Failure], str]]:
     return dict.fromkeys(kinds, say)
 
@@ -230,13 +240,13 @@ _MESSAGES: dict[str, Callable[[_Failure], str]] = {
     "blank": lambda f: _("{field} must not be blank").format(field=f.label),
     "invisible_character": _invisible,
     "greater_than_equal": lambda f: _("{field} must be at least {limit}").format(
-        field=f.label, limit=f.ctx.get("ge")),
+        field=f.label, limit=_number(f.ctx.get("ge"))),
     "greater_than": lambda f: _("{field} must be more than {limit}").format(
-        field=f.label, limit=f.ctx.get("gt")),
+        field=f.label, limit=_number(f.ctx.get("gt"))),
     "less_than_equal": lambda f: _("{field} must be at most {limit}").format(
-        field=f.label, limit=f.ctx.get("le")),
+        field=f.label, limit=_number(f.ctx.get("le"))),
     "less_than": lambda f: _("{field} must be less than {limit}").format(
-        field=f.label, limit=f.ctx.get("lt")),
+        field=f.label, limit=_number(f.ctx.get("lt"))),
     "literal_error": lambda f: _("{field} must be one of {expected}").format(
         field=f.label, expected=f.ctx.get("expected")),
     "finite_number": lambda f: _("{field} must be a finite number").format(field=f.label),
