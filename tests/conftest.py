@@ -17,8 +17,8 @@ from perfdoc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "sanjia_2024"
-# A copy of shared/seed/000_47f6fefdd4530b27.txt: the real document the example
-# reproduces, kept here so the tests do not depend on files outside the repo.
+# The text of the real document the example reproduces (a 2024 draft of
+# 承德县三家镇人民政府), extracted from its PDF.
 SEED = ROOT / "tests" / "fixtures" / "seed_sanjia_2024.txt"
 
 # Every temporary file of this test run, including LibreOffice profiles made by

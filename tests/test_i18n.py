@@ -1,6 +1,6 @@
 """The Chinese catalog: complete, current, faithful to placeholders, and the default.
 
-CONVENTIONS §6: users are Chinese finance staff, so messages are Chinese unless
+Users are Chinese finance staff, so messages are Chinese unless
 ``PERFDOC_LANG=en`` or ``--lang en`` asks for English.
 """
 

@@ -1,4 +1,4 @@
-"""The one error hierarchy, each class tied to its exit code (CONVENTIONS §4).
+"""The one error hierarchy, each class tied to its exit code (docs/cli.md, "Exit codes").
 
 "Your document is wrong" (exit 1, located problems) is kept apart from "the
 build could not run" (exit 3, what to do next).  The classes subclass
@@ -11,7 +11,7 @@ import click
 
 from perfdoc.problems import Problem
 
-#: What a bug prints (CONVENTIONS §4); ``--debug`` adds the traceback.
+#: What a bug prints (docs/cli.md, "Exit codes"); ``--debug`` adds the traceback.
 INTERNAL_ERROR = "internal error — please report (perfdoc {version})"
 
 

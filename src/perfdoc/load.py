@@ -357,7 +357,7 @@ class _Builder:
         tag = node.tag
         text = node.value
         if tag == "tag:yaml.org,2002:float":
-            # Money must be exact (CONVENTIONS §7): build the Decimal from the
+            # Money must be exact (docs/format.md, "Numbers"): build the Decimal from the
             # scalar's text, before a float can round it.
             try:
                 return SourceDecimal(text.replace("_", ""), text)

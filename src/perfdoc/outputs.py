@@ -1,4 +1,4 @@
-"""Output names, atomic writes and build stamps (CONVENTIONS §2 and §5).
+"""Output names, atomic writes and build stamps (docs/cli.md, "Outputs").
 
 Every output goes to a temporary file in its own folder and is renamed into
 place, so a reader never sees half a file and a failed build leaves the
