@@ -1,9 +1,9 @@
 """Find documents and workspaces, read ``perfdoc.toml``, and enforce the path rules.
 
 A folder holding ``document.yaml`` is a document; a folder holding document
-folders at any depth is a workspace (docs/cli.md, "Documents and workspaces").  Files inside a document
-may refer only to paths inside that document or inside the workspace root that
-holds a ``perfdoc.toml``.
+folders at any depth is a workspace (docs/cli.md, "Documents and workspaces").
+Files inside a document may refer only to paths inside that document or
+inside the workspace root that holds a ``perfdoc.toml``.
 """
 
 from __future__ import annotations
