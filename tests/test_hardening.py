@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from perfdoc import render
+from perfdoc import sandbox
 from perfdoc.outputs import MAX_STEM_BYTES, output_stem
 from tests.conftest import ROOT, needs_libreoffice
 
 
 def test_template_cache_is_private_and_in_the_users_cache(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    cache = render._private_bytecode_cache()
+    cache = sandbox._private_bytecode_cache()
     assert cache is not None
     folder = tmp_path / "cache" / "perfdoc" / "jinja"
     assert folder.is_dir()
@@ -31,7 +31,7 @@ def test_a_cache_others_can_write_is_not_used(tmp_path: Path, monkeypatch) -> No
     folder = tmp_path / "cache" / "perfdoc" / "jinja"
     folder.mkdir(parents=True)
     os.chmod(folder, 0o777)
-    assert render._private_bytecode_cache() is None
+    assert sandbox._private_bytecode_cache() is None
 
 
 def test_long_unit_names_get_distinct_hashed_file_names() -> None:
@@ -50,21 +50,17 @@ def test_long_unit_names_get_distinct_hashed_file_names() -> None:
     "{{ 10 ** 99999999 }}",
 ])
 def test_templates_cannot_ask_for_huge_values(code: str) -> None:
-    env = render._environment()
-    with pytest.raises(render.TemplateBudgetExceeded):
+    env = sandbox.environment()
+    with pytest.raises(sandbox.TemplateBudgetExceeded):
         env.from_string(code).render()
 
 
 def test_range_counts_steps_against_the_deadline() -> None:
-    env = render._environment()
-    render._budgets.current = render._Budget(0.2)
-    try:
-        with pytest.raises(render.TemplateBudgetExceeded, match="0.2 s"):
-            env.from_string(
-                "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-            ).render()
-    finally:
-        render._budgets.current = None
+    env = sandbox.environment()
+    with sandbox.budget(0.2), pytest.raises(sandbox.TemplateBudgetExceeded, match="0.2 s"):
+        env.from_string(
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+        ).render()
 
 
 @needs_libreoffice

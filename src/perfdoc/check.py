@@ -17,13 +17,13 @@ from typing import Any, Protocol
 from perfdoc.document import DOCUMENT_FILE, Document, load_document
 from perfdoc.errors import UsageError
 from perfdoc.i18n import Whole, _
-from perfdoc.load import Path_, YamlFile
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem
 from perfdoc.rules import RULES, RuleContext, RuleOptionError
 from perfdoc.rules.base import did_you_mean
 from perfdoc.rules.vocab import DEFAULT_PROFILE, Vocabulary, available_profiles, load_vocabulary
 from perfdoc.workspace import CONFIG_FILE, TomlSource, Workspace, find_workspace
+from perfdoc.yamlfile import Path_, YamlFile
 
 SCHEMA = "schema"
 

@@ -17,10 +17,11 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from perfdoc.i18n import _
-from perfdoc.load import YamlFile, load_yaml
+from perfdoc.load import load_yaml
 from perfdoc.model import DocumentFile, GoalsFile, ProjectFile
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.validate import field_label, validate_file
+from perfdoc.yamlfile import YamlFile
 
 M = TypeVar("M", bound=BaseModel)
 

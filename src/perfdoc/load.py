@@ -12,8 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import stat
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import yaml
 
 from perfdoc.i18n import _
 from perfdoc.problems import Level, Problem
+from perfdoc.yamlfile import Loc, Path_, SourceDecimal, SourceFloat, SourceInt, YamlFile
 
 # libyaml's composer is several times faster than the pure-Python one and keeps
 # character-based marks, which is what editors count in.
@@ -37,97 +37,6 @@ MAX_DEPTH = 100
 
 # XML 1.0 forbids these code points; a .docx holding one is corrupt.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-Path_ = tuple[str | int, ...]
-
-
-class SourceInt(int):
-    """An ``int`` that remembers the text it was written as.
-
-    Codes such as ``unit_code: 912001`` are read by YAML as integers; keeping
-    the text lets the model treat them as the string the author typed, and
-    lets money refuse YAML 1.1 forms (``010`` is octal 8, ``0x10`` is 16,
-    ``1:30`` is 90) instead of printing a number nobody typed.
-    """
-
-    text: str
-
-    def __new__(cls, value: int, text: str) -> SourceInt:  # noqa: D102
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
-class SourceDecimal(Decimal):
-    """A ``Decimal`` read from a YAML float, with the text it was written as."""
-
-    text: str
-
-    def __new__(cls, value: str, text: str) -> SourceDecimal:  # noqa: D102
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
-class SourceFloat(float):
-    """A YAML float Decimal cannot read (``.inf``, ``.nan``), with its text."""
-
-    text: str
-
-    def __new__(cls, value: float, text: str) -> SourceFloat:  # noqa: D102
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
-def written(value: Any) -> str | None:
-    """Return the text a YAML number was typed as, or ``None`` for other values."""
-    return value.text if isinstance(value, (SourceInt, SourceDecimal, SourceFloat)) else None
-
-
-@dataclass(frozen=True)
-class Loc:
-    """A 1-based position in a file."""
-
-    line: int
-    col: int
-
-
-@dataclass
-class YamlFile:
-    """One YAML file's data and the position of every key and value in it."""
-
-    path: Path
-    display: str
-    data: Any
-    key_locs: dict[Path_, Loc] = field(default_factory=dict)
-    value_locs: dict[Path_, Loc] = field(default_factory=dict)
-    encoding: str = "utf-8"
-    raw: bytes = b""  # the file's bytes as read: the build hashes these, reading nothing twice
-
-    def locate(self, at: Path_, *, key: bool = False) -> Loc:
-        """Return the position of *at*, or of its nearest known ancestor.
-
-        With ``key=True`` a mapping member is located at its key, which is where
-        an editor should put the cursor for a misspelt or unwanted key.
-        """
-        probe = tuple(at)
-        while True:
-            table = (self.key_locs, self.value_locs) if key else (self.value_locs, self.key_locs)
-            for t in table:
-                if probe in t:
-                    return t[probe]
-            if not probe:
-                return Loc(1, 1)
-            probe = probe[:-1]
-
-    def problem(
-        self, at: Path_, message: str, *, rule: str, level: Level = Level.ERROR, key: bool = False
-    ) -> Problem:
-        """Build a problem located at *at* in this file."""
-        loc = self.locate(at, key=key)
-        return Problem(self.display, loc.line, loc.col, level, rule, message)
-
 
 class LoadFailed(Exception):
     """Raised inside the loader to stop at the first fatal problem of a file."""

@@ -17,8 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from perfdoc.load import written
 from perfdoc.values import ParsedValue, parse_value
+from perfdoc.yamlfile import written
 
 
 def _as_written(value: Any) -> Any:

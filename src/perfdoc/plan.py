@@ -18,11 +18,12 @@ from perfdoc import __version__
 from perfdoc.check import CheckOptions, check_folder
 from perfdoc.document import DOCUMENT_FILE, Document, allowed_bases, outside
 from perfdoc.i18n import _
-from perfdoc.load import YamlFile, load_yaml
+from perfdoc.load import load_yaml
 from perfdoc.model import DocumentFile
 from perfdoc.outputs import OutputSet, input_hash, output_stem
 from perfdoc.problems import Level, Problem, display_path, has_failures
-from perfdoc.render import DEFAULT_DISPLAY, DEFAULT_RENDER_TIMEOUT, default_template_bytes
+from perfdoc.render import DEFAULT_DISPLAY, default_template_bytes
+from perfdoc.sandbox import DEFAULT_RENDER_TIMEOUT
 from perfdoc.validate import validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
@@ -32,6 +33,7 @@ from perfdoc.workspace import (
     is_inside,
     resolve_document_path,
 )
+from perfdoc.yamlfile import YamlFile
 
 Format = Literal["all", "docx", "pdf"]
 

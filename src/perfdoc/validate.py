@@ -18,8 +18,8 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from perfdoc.i18n import _
-from perfdoc.load import Path_, YamlFile
 from perfdoc.problems import Level, Problem
+from perfdoc.yamlfile import Path_, YamlFile
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from perfdoc.document import DOCUMENT_FILE
 from perfdoc.i18n import _
-from perfdoc.load import Path_
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.validate import schema_problems
+from perfdoc.yamlfile import Path_
 
 if sys.version_info >= (3, 11):
     import tomllib

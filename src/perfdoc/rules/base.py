@@ -16,10 +16,10 @@ from typing import Any, Protocol
 
 from perfdoc.document import Document, Project
 from perfdoc.i18n import Whole, _
-from perfdoc.load import Path_, YamlFile
 from perfdoc.model import Indicator
 from perfdoc.problems import Level
 from perfdoc.rules.vocab import Vocabulary
+from perfdoc.yamlfile import Path_, YamlFile
 
 #: A calendar date or a point in the year: 2024年12月31日, 2024-12-31, 12月底, 6月30日前.
 DATE = re.compile(
