@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
+
+from pydantic import ValidationError
 
 from perfdoc.document import DOCUMENT_FILE, Document, load_document
 from perfdoc.errors import UsageError
 from perfdoc.i18n import Whole, _
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem
-from perfdoc.rules import RULES, RuleContext, RuleOptionError
+from perfdoc.rules import RULES, RuleContext
 from perfdoc.rules.base import did_you_mean
 from perfdoc.rules.vocab import DEFAULT_PROFILE, Vocabulary, available_profiles, load_vocabulary
+from perfdoc.validate import schema_problems
 from perfdoc.workspace import CONFIG_FILE, TomlSource, Workspace, find_workspace
 from perfdoc.yamlfile import Path_, YamlFile
 
@@ -67,7 +69,7 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
     # Stage: the command line is checked first; a wrong rule id there is a usage error.
     enable, disable = _run_switches(opts)
     # Stage: each rule's configuration, and the problems in that configuration.
-    configs, origins, problems = resolve_rules(doc, ws, enable=enable, disable=disable)
+    configs, problems = resolve_rules(doc, ws, enable=enable, disable=disable)
     # Stage: the indicator vocabulary of the chosen profile.
     vocab, found = _vocabulary(doc, ws)
     problems += found
@@ -76,17 +78,12 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
         config = configs[rule_id]
         if not config.enabled:
             continue
-        ctx = RuleContext(options=config.options, vocab=vocab)
-        try:
-            for f in rule.check(doc, ctx):
-                problems.append(
-                    f.source.problem(f.at, f.message, rule=rule_id, level=config.level, key=f.key)
-                )
-        except RuleOptionError as exc:
-            origin = origins.get((rule_id, exc.option))
-            if origin is None:
-                raise  # a default option the rule cannot use is a bug, not a user error
-            problems.append(origin.problem((rule_id, "options", exc.option), exc.message))
+        # Every layer's options were validated already, so this cannot fail.
+        ctx = RuleContext(options=rule.Options.model_validate(config.options), vocab=vocab)
+        for f in rule.check(doc, ctx):
+            problems.append(
+                f.source.problem(f.at, f.message, rule=rule_id, level=config.level, key=f.key)
+            )
     return problems
 
 
@@ -135,79 +132,58 @@ def _run_switches(opts: CheckOptions) -> tuple[set[str], set[str]]:
     return chosen["--enable"], chosen["--disable"]
 
 
-def _kind_name(default: Any) -> str:
-    if isinstance(default, bool):
-        return _("true or false")
-    if isinstance(default, (int, float, Decimal)):
-        return _("a finite number")
-    if isinstance(default, str):
-        return _("text")
-    return _("a list of names")
-
-
-def _fits(default: Any, value: Any) -> bool:
-    """Say whether *value* has the type of the option whose default is *default*."""
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, (int, float, Decimal)):
-        # NaN and infinity compare false with everything: a rule would pass silently.
-        return (isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-                and Decimal(str(value)).is_finite())
-    if isinstance(default, str):
-        return isinstance(value, str)
-    # A list option; its default None means "the profile decides".
-    if value is None:
-        return default is None
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
 def _apply(
     rule_id: str, setting: RuleSetting | bool, current: RuleConfig, source: _ConfigSource,
-    origins: dict[tuple[str, str], _ConfigSource], problems: list[Problem],
+    problems: list[Problem],
 ) -> RuleConfig:
-    """Return *current* changed by one layer's *setting*; report bad options."""
+    """Return *current* changed by one layer's *setting*; report bad options.
+
+    The layer's options are validated against the rule's ``Options`` model on
+    their own, so a problem is reported where it was written; the options
+    that pass override the layers below.
+    """
     if isinstance(setting, bool):
         return replace(current, enabled=setting)
-    conf = RULES[rule_id].CONF
-    options = dict(current.options)
+    model = RULES[rule_id].Options
+    given: dict[str, Any] = {}
     for name, value in setting.options.items():
-        if name not in conf:
-            known = Whole(", ".join(conf)) if conf else _("none")
-            problems.append(source.problem(
-                (rule_id, "options", name),
-                _("unknown option '{option}' for rule {rule}{hint} (its options are: "
-                  "{options})").format(
-                    option=name, rule=rule_id, hint=did_you_mean(name, conf), options=known
-                ),
-                key=True,
-            ))
-        elif not _fits(conf[name], value):
-            problems.append(source.problem(
-                (rule_id, "options", name),
-                _("option '{option}' of rule {rule} must be {kind}").format(
-                    option=name, rule=rule_id, kind=_kind_name(conf[name])
-                ),
-            ))
-        else:
-            options[name] = value
-            origins[(rule_id, name)] = source
+        if name in model.model_fields:
+            given[name] = value
+            continue
+        known = Whole(", ".join(model.model_fields)) if model.model_fields else _("none")
+        problems.append(source.problem(
+            (rule_id, "options", name),
+            _("unknown option '{option}' for rule {rule}{hint} (its options are: "
+              "{options})").format(
+                option=name, rule=rule_id, hint=did_you_mean(name, model.model_fields),
+                options=known),
+            key=True,
+        ))
+    try:
+        model.model_validate(given)
+    except ValidationError as exc:
+        def at(at: Path_, message: str, *, rule: str, key: bool = False) -> Problem:
+            return source.problem((rule_id, "options", *at), message, key=key)
+
+        problems.extend(schema_problems(exc, given, model, at))
+        refused = {err["loc"][0] for err in exc.errors() if err["loc"]}
+        given = {k: v for k, v in given.items() if k not in refused}
     # Only what this layer wrote overrides the layer below: a level given in
     # document.yaml must not re-enable a rule perfdoc.toml switched off.
     enabled = setting.enabled if "enabled" in setting.model_fields_set else current.enabled
     level = Level(setting.level) if setting.level is not None else current.level
-    return RuleConfig(enabled, level, options)
+    return RuleConfig(enabled, level, {**current.options, **given})
 
 
 def resolve_rules(
     doc: Document, ws: Workspace, *, enable: Collection[str] = (), disable: Collection[str] = (),
-) -> tuple[dict[str, RuleConfig], dict[tuple[str, str], _ConfigSource], list[Problem]]:
-    """Return each rule's configuration: run > document > workspace > default.
+) -> tuple[dict[str, RuleConfig], list[Problem]]:
+    """Return each rule's configuration (run > document > workspace > default) and its problems.
 
-    Also returns where each configured option was written (to locate an option
-    a rule cannot use) and the problems found in the configuration.
+    A configuration's options are the raw values each layer wrote that passed
+    the rule's ``Options`` model; the defaults are the model's.
     """
-    configs = {rid: RuleConfig(True, rule.LEVEL, dict(rule.CONF)) for rid, rule in RULES.items()}
-    origins: dict[tuple[str, str], _ConfigSource] = {}
+    configs = {rid: RuleConfig(True, rule.LEVEL, {}) for rid, rule in RULES.items()}
     problems: list[Problem] = []
     layers: list[tuple[dict[str, RuleSetting | bool], _ConfigSource]] = []
     if ws.config.checks and ws.root is not None:
@@ -226,13 +202,12 @@ def resolve_rules(
                     key=True,
                 ))
                 continue
-            configs[rule_id] = _apply(rule_id, setting, configs[rule_id], source, origins,
-                                      problems)
+            configs[rule_id] = _apply(rule_id, setting, configs[rule_id], source, problems)
     for rule_id in enable:
         configs[rule_id] = replace(configs[rule_id], enabled=True)
     for rule_id in disable:
         configs[rule_id] = replace(configs[rule_id], enabled=False)
-    return configs, origins, problems
+    return configs, problems
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -250,6 +250,8 @@ _MESSAGES: dict[str, Callable[[_Failure], str]] = {
     "literal_error": lambda f: _("{field} must be one of {expected}").format(
         field=f.label, expected=f.ctx.get("expected")),
     "finite_number": lambda f: _("{field} must be a finite number").format(field=f.label),
+    "regex": lambda f: _("{field} is not a valid regular expression: {reason}").format(
+        field=f.label, reason=f.ctx.get("reason")),
 }
 
 

@@ -139,7 +139,7 @@ def test_option_of_the_wrong_type(make_document, rules):
         """)
     [problem] = [p for p in rules(folder) if p.rule == "schema"]
     assert (problem.line, problem.col) == (14, 20)
-    assert problem.message == "option 'threshold' of rule satisfaction-threshold must be a finite number"
+    assert problem.message == "满意度门槛（%） (threshold) must be a number, not 'ninety'"
 
 
 def test_option_a_rule_cannot_use(make_document, rules):
@@ -152,7 +152,8 @@ def test_option_a_rule_cannot_use(make_document, rules):
         """)
     [problem] = [p for p in rules(folder) if p.rule == "schema"]
     assert (problem.line, problem.col) == (14, 23)
-    assert problem.message.startswith("option code_pattern is not a valid regular expression")
+    assert problem.message.startswith(
+        "项目编码格式 (code_pattern) is not a valid regular expression: ")
 
 
 @pytest.mark.parametrize(
@@ -179,7 +180,7 @@ def test_comma_separated_switches(make_document):
     folder = make_document()
     doc, _ = load_document(folder)
     ws, _ = find_workspace(folder)
-    configs, _origins, _problems = resolve_rules(doc, ws, disable={"budget-sum", "code-format"})
+    configs, _problems = resolve_rules(doc, ws, disable={"budget-sum", "code-format"})
     assert not configs["budget-sum"].enabled and not configs["code-format"].enabled
     assert by_rule(check_document(doc, ws, CheckOptions(disable=("code-format,cost-vs-budget",)))) \
         == {"timeliness-value": 1, "quantified-value": 7}

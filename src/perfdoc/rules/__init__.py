@@ -1,7 +1,8 @@
 """Register the domain rules of ``perfdoc check`` in one explicit table.
 
 Each rule is a module with ``ID`` (kebab-case), ``LEVEL`` (its default level),
-``CONF`` (its default options) and a generator ``check(doc, ctx)`` that yields
+``Options`` (a pydantic model of its options: their types, defaults and
+documentation) and a generator ``check(doc, ctx)`` that yields
 :class:`~perfdoc.rules.base.Finding` objects.  Its docstring shows a passing
 and a failing example and is the rule's documentation.  Adding a rule means
 writing a module and adding one line below.
@@ -22,7 +23,7 @@ from perfdoc.rules import (
     timeliness_value,
     value_format,
 )
-from perfdoc.rules.base import Finding, Rule, RuleContext, RuleOptionError
+from perfdoc.rules.base import Finding, Rule, RuleContext
 
 #: Every rule, by id, in the order the README lists them.
 RULES: dict[str, Rule] = {
@@ -39,4 +40,4 @@ RULES: dict[str, Rule] = {
     quantified_value.ID: quantified_value,
 }
 
-__all__ = ["RULES", "Finding", "Rule", "RuleContext", "RuleOptionError"]
+__all__ = ["RULES", "Finding", "Rule", "RuleContext"]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from perfdoc.document import Document, Project
 from perfdoc.i18n import Whole, _
@@ -41,48 +44,61 @@ class Finding:
     key: bool = False
 
 
-class RuleOptionError(Exception):
-    """Raised by a rule whose configured option cannot be used (e.g. a bad regex)."""
+class NoOptions(BaseModel):
+    """The options of a rule that has none."""
 
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option = option
-        self.message = message
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+
+def _exact(value: Any) -> Any:
+    # str() first: a TOML float such as 90.5 must not become 90.4999…
+    return str(value) if isinstance(value, float) else value
+
+
+#: A numeric option: exact, and never NaN or infinite (they compare false with everything).
+Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False)]
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise PydanticCustomError("regex", "is not a valid regular expression",
+                                  {"reason": str(exc)}) from None
+    return value
+
+
+#: A regular-expression option, compiled once to refuse a broken one where it was written.
+Pattern = Annotated[str, AfterValidator(_regex)]
 
 
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule may read besides the document: its options and the vocabulary."""
 
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: BaseModel = field(default_factory=NoOptions)
     vocab: Vocabulary = field(default_factory=lambda: Vocabulary.default())
 
-    def number(self, name: str) -> Decimal:
-        """Return the numeric option *name* as an exact Decimal."""
-        value = self.options[name]
-        # str() first: a TOML float such as 90.5 must not become 90.4999…
-        return Decimal(str(value))
-
-    def text(self, name: str) -> str:
-        """Return the text option *name*."""
-        return str(self.options[name])
-
-    def flag(self, name: str) -> bool:
-        """Return the true/false option *name*."""
-        return bool(self.options[name])
-
-    def names(self, name: str) -> list[str] | None:
-        """Return the list option *name*, or ``None`` when it is unset."""
-        value = self.options.get(name)
-        return None if value is None else [str(v) for v in value]
+    def get(self, kind: type[OptionsT]) -> OptionsT:
+        """Return the options as the rule's own ``Options`` model."""
+        if not isinstance(self.options, kind):
+            raise TypeError(f"expected {kind.__name__} options, got {type(self.options).__name__}")
+        return self.options
 
 
 class Rule(Protocol):
-    """The shape of a rule module: ``ID``, ``LEVEL``, ``CONF`` and ``check()``."""
+    """The shape of a rule module: ``ID``, ``LEVEL``, ``Options`` and ``check()``."""
 
     ID: str
     LEVEL: Level
-    CONF: dict[str, Any]
+
+    @property
+    def Options(self) -> type[BaseModel]:  # noqa: N802 - a module's class, read-only here
+        """The rule's options: a pydantic model whose defaults are the rule's defaults."""
+        ...
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         """Yield the findings of this rule over *doc*."""

@@ -31,39 +31,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import Finding, RuleContext, RuleOptionError
+from perfdoc.rules.base import Finding, Pattern, RuleContext
 
 ID = "code-format"
 LEVEL = Level.WARNING
-CONF: dict[str, Any] = {
-    "unit_code_pattern": r"^[0-9]{6}$",
-    "code_pattern": r"^(?P<region>[0-9]{6})(?P<year>[0-9]{2})P[0-9]+[A-Z]$",
-    "max_years_back": 0,
-}
+class Options(BaseModel):
+    """Options of code-format."""
 
-
-def _compile(ctx: RuleContext, option: str) -> re.Pattern[str]:
-    try:
-        return re.compile(ctx.text(option))
-    except re.error as exc:
-        raise RuleOptionError(
-            option,
-            _("option {option} is not a valid regular expression: {reason}").format(
-                option=option, reason=exc
-            ),
-        ) from None
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    unit_code_pattern: Pattern = Field(
+        r"^[0-9]{6}$", title="单位编码格式",
+        description="单位编码 must match this regular expression")
+    code_pattern: Pattern = Field(
+        r"^(?P<region>[0-9]{6})(?P<year>[0-9]{2})P[0-9]+[A-Z]$", title="项目编码格式",
+        description="项目编码 must match this regular expression; a `year` group marks the "
+                    "two-digit year")
+    max_years_back: int = Field(
+        0, ge=0, title="编码年份可早于年度的年数",
+        description="how many years before the document's year a 项目编码's year may be")
 
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each malformed code and each code from another year."""
-    unit_pattern = _compile(ctx, "unit_code_pattern")
-    code_pattern = _compile(ctx, "code_pattern")
-    years_back = int(ctx.number("max_years_back"))
+    options = ctx.get(Options)
+    unit_pattern = re.compile(options.unit_code_pattern)
+    code_pattern = re.compile(options.code_pattern)
+    years_back = options.max_years_back
     year = doc.meta.year
     for project in doc.projects:
         model = project.model

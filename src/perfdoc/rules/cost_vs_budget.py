@@ -34,17 +34,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import Finding, RuleContext, indicators
+from perfdoc.rules.base import Finding, NoOptions, RuleContext, indicators
 from perfdoc.values import ParsedValue, money_in_wan
 
 ID = "cost-vs-budget"
 LEVEL = Level.WARNING
-CONF: dict[str, Any] = {}
+Options = NoOptions
 
 # An amount anywhere in the text, so "每村8万元，共24万元" is read in full.
 _AMOUNT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(亿元|万元|元)")

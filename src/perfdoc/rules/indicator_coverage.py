@@ -32,7 +32,8 @@ Failing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
@@ -41,16 +42,26 @@ from perfdoc.rules.base import Finding, RuleContext, listing
 
 ID = "indicator-coverage"
 LEVEL = Level.ERROR
-CONF: dict[str, Any] = {"require_level1": None, "require_output_kinds": None}
+class Options(BaseModel):
+    """Options of indicator-coverage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    require_level1: list[str] | None = Field(
+        None, title="必备一级指标",
+        description="一级指标 every project must have; default: the profile's")
+    require_output_kinds: list[str] | None = Field(
+        None, title="必备产出二级指标",
+        description="二级指标 every project must have; default: the profile's")
 
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each required category a project lacks."""
     vocab = ctx.vocab
-    need_level1 = ctx.names("require_level1")
+    options = ctx.get(Options)
+    need_level1 = options.require_level1
     if need_level1 is None:
         need_level1 = list(vocab.required_level1)
-    need_level2 = ctx.names("require_output_kinds")
+    need_level2 = options.require_output_kinds
     if need_level2 is None:
         need_level2 = list(vocab.required_output_kinds)
     for project in doc.projects:

@@ -26,16 +26,15 @@ Failing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import Finding, RuleContext, did_you_mean, indicators, listing
+from perfdoc.rules.base import Finding, NoOptions, RuleContext, did_you_mean, indicators, listing
 
 ID = "indicator-hierarchy"
 LEVEL = Level.ERROR
-CONF: dict[str, Any] = {}
+Options = NoOptions
 
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:

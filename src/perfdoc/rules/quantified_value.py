@@ -25,16 +25,15 @@ Failing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import DIGIT, Finding, RuleContext, indicators
+from perfdoc.rules.base import DIGIT, Finding, NoOptions, RuleContext, indicators
 
 ID = "quantified-value"
 LEVEL = Level.INFO
-CONF: dict[str, Any] = {}
+Options = NoOptions
 
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:

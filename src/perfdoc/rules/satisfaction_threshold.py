@@ -29,21 +29,29 @@ Failing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import Finding, RuleContext, indicators
+from perfdoc.rules.base import Finding, Number, RuleContext, indicators
 
 ID = "satisfaction-threshold"
 LEVEL = Level.WARNING
-CONF: dict[str, Any] = {"threshold": 90}
+class Options(BaseModel):
+    """Options of satisfaction-threshold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    threshold: Number = Field(
+        Decimal(90), title="满意度门槛（%）",
+        description="the lowest 满意度 target accepted, in percent")
 
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each 满意度 percentage target below the threshold."""
-    threshold = ctx.number("threshold")
+    threshold = ctx.get(Options).threshold
     for project, i, indicator in indicators(doc):
         if "satisfaction" not in ctx.vocab.kinds(indicator.level1, indicator.level2):
             continue

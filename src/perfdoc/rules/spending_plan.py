@@ -26,16 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import Finding, RuleContext
+from perfdoc.rules.base import Finding, NoOptions, RuleContext
 
 ID = "spending-plan"
 LEVEL = Level.ERROR
-CONF: dict[str, Any] = {}
+Options = NoOptions
 
 #: The plan's dates in order, with the Chinese column heads of the table.
 MONTHS: tuple[tuple[str, str], ...] = (

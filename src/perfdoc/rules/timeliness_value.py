@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
@@ -39,7 +40,12 @@ from perfdoc.rules.base import DATE, Finding, RuleContext, indicators
 
 ID = "timeliness-value"
 LEVEL = Level.WARNING
-CONF: dict[str, Any] = {"allow_percent": False}
+class Options(BaseModel):
+    """Options of timeliness-value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    allow_percent: StrictBool = Field(
+        False, title="允许百分比", description="accept a percentage such as 及时率 100%")
 
 # A lone 时 is left out on purpose: 及时 and 按时 name no time.
 _TIME_WORD = re.compile("工作日|小时|分钟|季度|年|月|周|星期|旬|日|天")
@@ -47,7 +53,7 @@ _TIME_WORD = re.compile("工作日|小时|分钟|季度|年|月|周|星期|旬|�
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each 时效 indicator whose value names no date or span."""
-    allow_percent = ctx.flag("allow_percent")
+    allow_percent = ctx.get(Options).allow_percent
     for project, i, indicator in indicators(doc):
         if "timeliness" not in ctx.vocab.kinds(indicator.level1, indicator.level2):
             continue

@@ -29,17 +29,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import DATE, Finding, RuleContext, did_you_mean, indicators
+from perfdoc.rules.base import DATE, Finding, NoOptions, RuleContext, did_you_mean, indicators
 from perfdoc.values import KNOWN_UNITS, OPERATORS
 
 ID = "value-format"
 LEVEL = Level.ERROR
-CONF: dict[str, Any] = {}
+Options = NoOptions
 
 # Words after a unit that bound the value the way an operator does ("7 工作日内",
 # "95%以上"); they are good Chinese, so the unit before them is what counts.
