@@ -200,6 +200,7 @@ class Converter:
     conversions: int = 0
     closed: threading.Event = field(default_factory=threading.Event)
     _state: threading.Lock = field(default_factory=threading.Lock)
+    helper: Path | None = None  # instead of data/uno_server.py: see ConverterPool.helper
 
     def start(self) -> None:
         """Start the helper (which starts soffice) and wait until it says ready."""
@@ -219,8 +220,9 @@ class Converter:
                 # A new session: a Ctrl-C meant for perfdoc does not reach the
                 # helper, which must outlive perfdoc just long enough to clean up.
                 self.process = process = subprocess.Popen(
-                    [self.python, str(script), "--folder", str(folder), "--soffice",
-                     find_soffice() or "soffice", "--startup-timeout", str(STARTUP_TIMEOUT)],
+                    [self.python, str(self.helper or script), "--folder", str(folder),
+                     "--soffice", find_soffice() or "soffice",
+                     "--startup-timeout", str(STARTUP_TIMEOUT)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
                     start_new_session=True, cwd=folder,
                 )
@@ -356,6 +358,11 @@ class ConverterPool:
     restart_after: int = 200
     fonts_dir: Path | None = None
     address: str | None = None  # HOST:PORT of a stock unoserver someone else runs
+    # Another helper speaking uno_server.py's protocol, run with *python* (by
+    # default sys.executable) and without LibreOffice.  It exists for the fake
+    # converter of the tests (tests/fixtures/fake_converter.py).
+    helper: Path | None = None
+    python: str | None = None
     _idle: Queue[Converter] = field(default_factory=Queue)
     _all: list[Converter] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -370,6 +377,10 @@ class ConverterPool:
 
     def __enter__(self) -> ConverterPool:
         if self.address:
+            return self
+        if self.helper is not None:  # the tests' fake converter: no LibreOffice, no uno
+            self._python = self.python or sys.executable
+            self._fonts_conf = fontconfig_text(self.fonts_dir)
             return self
         if find_soffice() is None:
             raise _missing(_("LibreOffice (soffice) was not found"))
@@ -403,7 +414,7 @@ class ConverterPool:
         with self._lock:
             if self._idle.empty() and len(self._all) < self.jobs:
                 conv = Converter(self._python, self._fonts_conf, self.timeout,
-                                 self.restart_after, closed=self._closed)
+                                 self.restart_after, closed=self._closed, helper=self.helper)
                 self._all.append(conv)
                 return conv
         return self._idle.get()

@@ -1,0 +1,310 @@
+"""The PDF build end to end, with a fake converter process instead of LibreOffice.
+
+tests/fixtures/fake_converter.py speaks the converter helper's protocol and
+answers with blank-page PDFs whose named destinations sit where the test says
+(``FAKE_CONVERTER_LAYOUT``), or fails as told (``FAKE_CONVERTER_MODE``).  Everything
+else is real: the pool starts, restarts, times out and stops a real process,
+and the build paginates, fills the 目录, stamps and writes.  No LibreOffice, so
+none of this carries the ``libreoffice`` marker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import perfdoc.convert
+from perfdoc.build import BuildReport, build_all, render
+from perfdoc.context import PART1_ANCHOR, page_anchors
+from perfdoc.convert import ConverterPool
+from perfdoc.errors import ConversionError
+from perfdoc.outputs import OutputSet, sha256
+from perfdoc.paginate import UntilSettled, destination_pages
+from perfdoc.plan import BuildOptions, name_outputs, plan_one
+from perfdoc.problems import display_path
+from tests.conftest import EXAMPLE, ROOT, Run
+from tests.test_paginate import ANCHORS, SEED_PAGES, cached_numbers
+
+FAKE = ROOT / "tests" / "fixtures" / "fake_converter.py"
+STEM = "承德县三家镇人民政府_2024年部门预算绩效文本"
+#: Physical pages (1-based) that give the seed's 目录: 1, 1, 3, 5, 6.
+SEED_LAYOUT = {"PerfdocPart1": 3, "PerfdocOverall": 3, "PerfdocItemized": 3,
+               "PerfdocMeasures": 5, "PerfdocPart2": 7, "PerfdocProject1": 7,
+               "PerfdocProject2": 8}
+#: The fake's default layout: PerfdocPart1 on page 3, each bookmark after it a page later.
+DEFAULT_PAGES = {"PerfdocOverall": 2, "PerfdocItemized": 3, "PerfdocMeasures": 4,
+                 "PerfdocProject1": 6, "PerfdocProject2": 7}
+
+
+class Fake:
+    """Drive the fake converter: its mode, its layout, and what it logged.
+
+    While it exists, ``build_all`` gets a ConverterPool that runs the fake.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+        self.monkeypatch = monkeypatch
+        self.log = log
+        self.pool_options: dict[str, Any] = {}
+        monkeypatch.setenv("FAKE_CONVERTER_LOG", str(log))
+        monkeypatch.delenv("FAKE_CONVERTER_MODE", raising=False)
+        monkeypatch.delenv("FAKE_CONVERTER_LAYOUT", raising=False)
+
+        # build_all imports ConverterPool from perfdoc.convert when it needs one.
+        def pool(**kwargs: Any) -> ConverterPool:
+            return ConverterPool(**{**kwargs, "helper": FAKE, **self.pool_options})
+
+        monkeypatch.setattr(perfdoc.convert, "ConverterPool", pool)
+
+    def mode(self, mode: str) -> None:
+        self.monkeypatch.setenv("FAKE_CONVERTER_MODE", mode)
+
+    def layout(self, pages: dict[str, int]) -> None:
+        self.monkeypatch.setenv("FAKE_CONVERTER_LAYOUT", json.dumps(pages))
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        if not self.log.exists():
+            return []
+        found = [json.loads(line) for line in self.log.read_text().splitlines()]
+        return [e for e in found if kind is None or e["event"] == kind]
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Fake]:
+    driver = Fake(monkeypatch, tmp_path / "fake.log")
+    yield driver
+    # Nothing the fake started outlives the build: every process it logged is gone.
+    for pid in {e["pid"] for e in driver.events()}:
+        assert not _running(pid), f"fake converter {pid} still running"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below *folder*, by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(folder: Path, **options: Any) -> BuildReport:
+    return build_all([folder], BuildOptions(**options))
+
+
+def outputs(folder: Path) -> OutputSet:
+    return OutputSet(folder / "build", STEM)
+
+
+def stamp(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(outputs(folder).stamp.read_text(encoding="utf-8"))
+    return data
+
+
+def docx_numbers(folder: Path) -> dict[str, int]:
+    return {a: int(n) for a, n in cached_numbers(outputs(folder).docx.read_bytes()).items()}
+
+
+# --------------------------------------------------------------------------- builds
+
+
+def test_the_toc_carries_the_pages_the_converter_laid_out(example: Path, fake: Fake) -> None:
+    fake.layout(SEED_LAYOUT)
+    report = build(example)
+    [result] = report.results
+    assert (result.status, result.exit_code, result.message) == ("built", 0, "")
+    out = outputs(example)
+    assert sorted(result.written) == sorted([out.docx, out.pdf])
+    # The .docx's 目录 is the layout the converter was told, counted from PerfdocPart1.
+    assert docx_numbers(example) == SEED_PAGES
+    assert destination_pages(out.pdf.read_bytes()) == {a: p - 1 for a, p in SEED_LAYOUT.items()}
+    # The stamp records the pages, the one pass, and the files' hashes.
+    recorded = stamp(example)
+    assert recorded["pages"] == SEED_PAGES
+    assert recorded["libreoffice_passes"] == 1
+    assert recorded["format"] == "all"
+    assert recorded["sha256"] == {p.name: sha256(p.read_bytes()) for p in (out.docx, out.pdf)}
+    # One converter, started once, converted the draft once.
+    assert len(fake.events("start")) == 1
+    [converted] = fake.events("convert")
+    assert converted["bookmarks"] == list(SEED_LAYOUT)
+
+    # Unchanged inputs: skipped, and no converter is even started.
+    before = snapshot(out.folder)
+    again = build(example)
+    assert [r.status for r in again.results] == ["skipped"]
+    assert again.exit_code == 0
+    assert snapshot(out.folder) == before
+    assert len(fake.events("start")) == 1
+
+
+def test_the_default_layout_puts_each_heading_a_page_later(example: Path, fake: Fake) -> None:
+    report = build(example, fmt="pdf")
+    assert [r.status for r in report.results] == ["built"]
+    out = outputs(example)
+    assert not out.docx.exists() and out.pdf.exists()
+    assert stamp(example)["pages"] == DEFAULT_PAGES
+    pages = destination_pages(out.pdf.read_bytes())
+    assert pages[PART1_ANCHOR] == 2 and pages["PerfdocPart2"] == 6
+
+
+def test_a_converter_that_crashes_once_is_restarted(example: Path, fake: Fake) -> None:
+    fake.mode("crash-once")
+    report = build(example)
+    assert [r.status for r in report.results] == ["built"], report.results[0].message
+    assert len(fake.events("start")) == 2
+    assert len(fake.events("crash")) == 1 and len(fake.events("convert")) == 1
+    assert docx_numbers(example) == DEFAULT_PAGES
+
+
+# --------------------------------------------------------------------------- faults
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example after a good build, made once for the module."""
+    folder = tmp_path_factory.mktemp("good") / "sanjia_2024"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        Fake(monkeypatch, folder.parent / "fake.log")
+        report = build(folder)
+    assert report.exit_code == 0, report.results[0].message
+    return folder
+
+
+@pytest.fixture
+def built(good_build: Path, tmp_path: Path) -> Path:
+    """A copy of the example with the outputs of a good build, for the fault tests."""
+    folder = tmp_path / "sanjia_2024"
+    shutil.copytree(good_build, folder)
+    return folder
+
+
+def test_a_crashing_converter_is_restarted_once_then_reported(built: Path, fake: Fake) -> None:
+    fake.mode("crash")
+    before = snapshot(outputs(built).folder)
+    report = build(built, force=True)
+    [result] = report.results
+    assert (result.status, result.exit_code, report.exit_code) == ("failed", 3, 3)
+    assert f"LibreOffice failed to convert {display_path(built)}" in result.message
+    assert "the converter exited" in result.message
+    assert "fake converter: crash" in result.message  # the helper's log tail
+    # Restarted once: two starts, two crashes, then it gave up.
+    assert len(fake.events("start")) == 2
+    assert len(fake.events("crash")) == 2
+    assert snapshot(outputs(built).folder) == before
+
+
+def test_the_cli_reports_a_crash_with_exit_3(cli: Callable[..., Run], built: Path,
+                                             fake: Fake) -> None:
+    fake.mode("crash")
+    before = snapshot(outputs(built).folder)
+    run = cli("build", built, "--force")
+    assert run.code == 3
+    assert "Traceback" not in run.err
+    assert "LibreOffice failed to convert" in run.err and built.name in run.err
+    assert snapshot(outputs(built).folder) == before
+
+
+def test_a_converter_that_answers_an_error_is_reported(built: Path, fake: Fake) -> None:
+    fake.mode("error")
+    before = snapshot(outputs(built).folder)
+    [result] = build(built, force=True).results
+    assert (result.status, result.exit_code) == ("failed", 3)
+    assert result.message.startswith(f"LibreOffice failed to convert {display_path(built)}: "
+                                     "fake converter: error mode\n")
+    assert "The previous outputs were left as they were." in result.message
+    assert len(fake.events("error")) == 2  # tried on a restarted converter too
+    assert snapshot(outputs(built).folder) == before
+
+
+@pytest.mark.parametrize("mode", ["hang", "hang-hard"])
+def test_a_hanging_converter_times_out(built: Path, fake: Fake,
+                                       monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    fake.mode(mode)
+    fake.pool_options["timeout"] = 0.3
+    before = snapshot(outputs(built).folder)
+    # hang-hard ignores the end of its stdin: stop() kills it after the grace period.
+    monkeypatch.setattr(perfdoc.convert, "STOP_GRACE", 0.2)
+    [result] = build(built, force=True).results
+    assert (result.status, result.exit_code) == ("failed", 3)
+    assert result.message.startswith(f"the conversion of {display_path(built)} did not "
+                                     "finish within 0.3 s; the converter was stopped\n")
+    assert len(fake.events("hang")) == 1  # a timeout is not retried
+    assert snapshot(outputs(built).folder) == before
+
+
+def test_a_pdf_without_a_heading_is_refused(built: Path, fake: Fake) -> None:
+    fake.mode("drop:PerfdocProject2")
+    before = snapshot(outputs(built).folder)
+    [result] = build(built, force=True).results
+    assert (result.status, result.exit_code) == ("failed", 3)
+    assert result.message.startswith("the PDF has no bookmark for PerfdocProject2\n")
+    assert snapshot(outputs(built).folder) == before
+
+
+# --------------------------------------------------------------------------- the pool itself
+
+
+def _draft(folder: Path) -> tuple[bytes, list[str]]:
+    opts = BuildOptions()
+    named, _refused = name_outputs([folder], opts)
+    job, problems = plan_one(folder, opts, named[folder])
+    assert job is not None, problems
+    return render(job), page_anchors(job.doc)
+
+
+def test_until_settled_converges_on_a_converter_whose_pages_move(example: Path,
+                                                                 fake: Fake) -> None:
+    draft, anchors = _draft(example)
+    assert anchors == ANCHORS
+    # From the process's second conversion on, every heading after PerfdocPart1
+    # is a page later.
+    moved = {a: n + 1 for a, n in DEFAULT_PAGES.items()}
+    fake.mode("shift")
+    with ConverterPool(helper=FAKE) as pool:
+        def convert(docx: bytes) -> bytes:
+            return pool.convert(docx, label="shift")
+
+        done = UntilSettled(anchors, PART1_ANCHOR).paginate(draft, convert)
+        assert (done.passes, done.pages) == (3, moved)
+        assert cached_numbers(done.docx) == {a: str(n) for a, n in moved.items()}
+        # Once settled, the numbers found are the numbers guessed: one pass.
+        again = UntilSettled(anchors, PART1_ANCHOR, guess=moved).paginate(draft, convert)
+        assert (again.passes, again.pages) == (1, moved)
+    with ConverterPool(helper=FAKE) as pool, pytest.raises(ConversionError, match="settle"):
+        UntilSettled(anchors, PART1_ANCHOR, max_passes=2).paginate(
+            draft, lambda docx: pool.convert(docx, label="shift"))
+
+
+def test_a_pool_converts_in_parallel_and_stops_every_helper(
+        fake: Fake, example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    draft, _anchors = _draft(example)
+    # A pool with a helper needs neither LibreOffice nor a Python with uno.
+    monkeypatch.setattr(perfdoc.convert, "find_soffice", lambda: None)
+    monkeypatch.setattr(perfdoc.convert, "find_uno_python", lambda: None)
+    fake.mode("slow:0.1")
+    pdfs: list[bytes] = []
+    with ConverterPool(jobs=2, helper=FAKE) as pool:
+        threads = [threading.Thread(target=lambda: pdfs.append(pool.convert(draft, label="p")))
+                   for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert len(pdfs) == 4
+    # Two converters, each started once; the fixture checks both are gone.
+    assert len(fake.events("start")) == 2
+    assert len({e["pid"] for e in fake.events("convert")}) == 2
+
