@@ -70,7 +70,7 @@ def example(tmp_path: Path) -> Path:
 
 def libreoffice_available() -> bool:
     """Say whether real PDF conversion can run here."""
-    from perfdoc.convert import find_soffice, find_uno_python
+    from perfdoc.libreoffice import find_soffice, find_uno_python
 
     return find_soffice() is not None and find_uno_python() is not None
 

@@ -24,7 +24,8 @@ from xmlrpc.server import SimpleXMLRPCServer
 
 import pytest
 
-from perfdoc.convert import ConverterPool, _unoserver_path, find_soffice
+from perfdoc.convert import ConverterPool
+from perfdoc.libreoffice import find_soffice, unoserver_path
 from tests.conftest import EXAMPLE, ROOT, edit, needs_libreoffice, soffice_processes
 
 pytestmark = [needs_libreoffice, pytest.mark.libreoffice]
@@ -348,7 +349,7 @@ def stock_unoserver(tmp_path: Path) -> Iterator[int]:
     server = subprocess.Popen(
         ["/usr/bin/python3", "-m", "unoserver.server", "--port", str(port), "--uno-port",
          str(uno_port), "--user-installation", str(tmp_path / "lo-profile")],
-        env={**os.environ, "PYTHONPATH": _unoserver_path(), "TMPDIR": str(tmp_path / "lo-tmp"),
+        env={**os.environ, "PYTHONPATH": unoserver_path(), "TMPDIR": str(tmp_path / "lo-tmp"),
              "SAL_USE_VCLPLUGIN": "svp"},
         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
     )

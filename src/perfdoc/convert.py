@@ -36,97 +36,15 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 from queue import Queue
 from typing import IO, Any, TypeVar
 
-from perfdoc.errors import ConversionError, EnvironmentProblem
+from perfdoc.errors import ConversionError
 from perfdoc.fonts import fontconfig_text
-from perfdoc.i18n import Whole, _
-from perfdoc.resources import system_packages
-
-#: What to install on Debian or Ubuntu (data/system-packages.txt); messages name it.
-APT_PACKAGES = Whole(" ".join(system_packages("run")))
-
-
-def _missing(what: str) -> EnvironmentProblem:
-    return EnvironmentProblem(
-        _("{what}. Install it with `perfdoc doctor --install` (Debian or Ubuntu: "
-          "{packages}); `--format docx` builds the .docx without LibreOffice.").format(
-            what=what, packages=APT_PACKAGES
-        )
-    )
-
-
-@cache
-def find_soffice() -> str | None:
-    """Return the soffice executable, or ``None``."""
-    for candidate in (
-        os.environ.get("PERFDOC_SOFFICE"),
-        shutil.which("soffice"),
-        "/usr/lib/libreoffice/program/soffice",
-        "/opt/libreoffice/program/soffice",
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@cache
-def libreoffice_version() -> str | None:
-    """Return LibreOffice's version, read from its ``versionrc`` without starting it."""
-    soffice = find_soffice()
-    if soffice is None:
-        return None
-    program = Path(soffice).resolve().parent
-    rc = program / "versionrc"
-    if rc.is_file():
-        lines = rc.read_text(errors="replace").splitlines()
-        fields = dict(line.split("=", 1) for line in lines if "=" in line)
-        if fields.get("BuildVersion"):
-            return fields["BuildVersion"].strip()
-    try:
-        out = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() or None
-
-
-def _can_import_uno(python: str) -> bool:
-    try:
-        done = subprocess.run(
-            [python, "-c", "import uno"], capture_output=True, timeout=30,
-            env={**os.environ, "PYTHONPATH": ""},
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
-
-
-@cache
-def find_uno_python() -> str | None:
-    """Return a Python that can ``import uno``, or ``None``."""
-    candidates = [
-        os.environ.get("PERFDOC_UNO_PYTHON"),
-        sys.executable,
-        "/usr/bin/python3",
-        "/usr/lib/libreoffice/program/python",
-        shutil.which("python3"),
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists() and _can_import_uno(candidate):
-            return candidate
-    return None
-
-
-def _unoserver_path() -> str:
-    """Return the folder that holds perfdoc's copy of the unoserver package."""
-    import unoserver
-
-    return str(Path(unoserver.__file__).resolve().parent.parent)
-
+from perfdoc.i18n import _
+from perfdoc.libreoffice import find_soffice, find_uno_python, missing, unoserver_path
 
 PROFILE_PREFIX = "perfdoc-lo-"
 STARTUP_TIMEOUT = 90.0
@@ -212,7 +130,7 @@ class Converter:
             for sub in ("profile", "tmp", "work"):
                 (folder / sub).mkdir(mode=0o700)
             (folder / "fonts.conf").write_text(self.fonts_conf, encoding="utf-8")
-            env = {**os.environ, "PYTHONPATH": _unoserver_path(), "SAL_USE_VCLPLUGIN": "svp",
+            env = {**os.environ, "PYTHONPATH": unoserver_path(), "SAL_USE_VCLPLUGIN": "svp",
                    "FONTCONFIG_FILE": str(folder / "fonts.conf"),
                    "TMPDIR": str(folder / "tmp")}  # so LibreOffice's lu*.tmp land there
             with as_file(files("perfdoc") / "data" / "uno_server.py") as script, \
@@ -383,10 +301,10 @@ class ConverterPool:
             self._fonts_conf = fontconfig_text(self.fonts_dir)
             return self
         if find_soffice() is None:
-            raise _missing(_("LibreOffice (soffice) was not found"))
+            raise missing(_("LibreOffice (soffice) was not found"))
         python = find_uno_python()
         if python is None:
-            raise _missing(_("no Python that can `import uno` was found (package python3-uno)"))
+            raise missing(_("no Python that can `import uno` was found (package python3-uno)"))
         self._python = python
         self._fonts_conf = fontconfig_text(self.fonts_dir)
         return self

@@ -9,9 +9,9 @@ from importlib.resources import as_file, files
 
 import click
 
-from perfdoc.convert import APT_PACKAGES, find_soffice, find_uno_python, libreoffice_version
 from perfdoc.fonts import resolve_fonts
 from perfdoc.i18n import _
+from perfdoc.libreoffice import APT_PACKAGES, find_soffice, find_uno_python, libreoffice_version
 
 
 def run_doctor() -> int:

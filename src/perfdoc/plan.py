@@ -214,8 +214,8 @@ def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
         # The bytes the loader read: what was validated is what is hashed.
         parts.append((source.path.relative_to(doc.folder).as_posix(), source.raw))
     if opts.wants_pdf:
-        from perfdoc.convert import libreoffice_version
         from perfdoc.fonts import font_fingerprint
+        from perfdoc.libreoffice import libreoffice_version
 
         # The page numbers are LibreOffice's layout with these fonts.
         parts.append(("libreoffice", (libreoffice_version() or "").encode()))

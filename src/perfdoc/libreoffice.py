@@ -1,0 +1,99 @@
+"""Find LibreOffice and a Python that can drive it, or say what to install.
+
+The PDF stage (``convert.py``) and ``perfdoc doctor`` both ask here; the
+answers are cached for the process, since each lookup may start a program.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+from perfdoc.errors import EnvironmentProblem
+from perfdoc.i18n import Whole, _
+from perfdoc.resources import system_packages
+
+#: What to install on Debian or Ubuntu (data/system-packages.txt); messages name it.
+APT_PACKAGES = Whole(" ".join(system_packages("run")))
+
+
+def missing(what: str) -> EnvironmentProblem:
+    """Return the environment error for *what* is missing, naming what to install."""
+    return EnvironmentProblem(
+        _("{what}. Install it with `perfdoc doctor --install` (Debian or Ubuntu: "
+          "{packages}); `--format docx` builds the .docx without LibreOffice.").format(
+            what=what, packages=APT_PACKAGES
+        )
+    )
+
+
+@cache
+def find_soffice() -> str | None:
+    """Return the soffice executable, or ``None``."""
+    for candidate in (
+        os.environ.get("PERFDOC_SOFFICE"),
+        shutil.which("soffice"),
+        "/usr/lib/libreoffice/program/soffice",
+        "/opt/libreoffice/program/soffice",
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@cache
+def libreoffice_version() -> str | None:
+    """Return LibreOffice's version, read from its ``versionrc`` without starting it."""
+    soffice = find_soffice()
+    if soffice is None:
+        return None
+    program = Path(soffice).resolve().parent
+    rc = program / "versionrc"
+    if rc.is_file():
+        lines = rc.read_text(errors="replace").splitlines()
+        fields = dict(line.split("=", 1) for line in lines if "=" in line)
+        if fields.get("BuildVersion"):
+            return fields["BuildVersion"].strip()
+    try:
+        out = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def _can_import_uno(python: str) -> bool:
+    try:
+        done = subprocess.run(
+            [python, "-c", "import uno"], capture_output=True, timeout=30,
+            env={**os.environ, "PYTHONPATH": ""},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+@cache
+def find_uno_python() -> str | None:
+    """Return a Python that can ``import uno``, or ``None``."""
+    candidates = [
+        os.environ.get("PERFDOC_UNO_PYTHON"),
+        sys.executable,
+        "/usr/bin/python3",
+        "/usr/lib/libreoffice/program/python",
+        shutil.which("python3"),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists() and _can_import_uno(candidate):
+            return candidate
+    return None
+
+
+def unoserver_path() -> str:
+    """Return the folder that holds perfdoc's copy of the unoserver package."""
+    import unoserver
+
+    return str(Path(unoserver.__file__).resolve().parent.parent)
