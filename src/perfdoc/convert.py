@@ -25,7 +25,6 @@ The helper runs under a Python that can ``import uno`` (Debian's
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -39,10 +38,11 @@ from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
 from queue import Queue
-from typing import IO, Any, TypeVar
+from typing import TypeVar
 
 from perfdoc.errors import ConversionError
 from perfdoc.fonts import fontconfig_text
+from perfdoc.frames import Frame, read_frame, write_frame
 from perfdoc.i18n import _
 from perfdoc.libreoffice import find_soffice, find_uno_python, missing, unoserver_path
 
@@ -53,24 +53,12 @@ CONNECT_TIMEOUT = 5.0  # how long ``--converter HOST:PORT`` may take to accept
 #: The 目录 levels listed without page numbers: level 1 holds the two parts.
 UNNUMBERED_TOC_LEVELS = (1,)
 
-Frame = tuple[dict[str, Any], bytes]
 T = TypeVar("T")
 
 
-def _read_frame(stream: IO[bytes]) -> Frame | None:
-    """Read one frame of the helper's protocol (see uno_server.py); ``None`` at its end."""
-    line = stream.readline()
-    if not line.endswith(b"\n"):
-        return None
-    header = json.loads(line)
-    size = int(header.get("size", 0))
-    data = stream.read(size) if size else b""
-    return None if len(data) != size else (header, data)
-
-
-def _write_frame(stream: IO[bytes], header: dict[str, Any], data: bytes = b"") -> None:
-    stream.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
-    stream.flush()
+def _perfdoc_path() -> str:
+    """Return the folder holding the perfdoc package: the helper imports perfdoc.frames."""
+    return str(Path(__file__).resolve().parent.parent)
 
 
 def _within(seconds: float, work: Callable[[], T]) -> tuple[bool, T | None, BaseException | None]:
@@ -130,7 +118,8 @@ class Converter:
             for sub in ("profile", "tmp", "work"):
                 (folder / sub).mkdir(mode=0o700)
             (folder / "fonts.conf").write_text(self.fonts_conf, encoding="utf-8")
-            env = {**os.environ, "PYTHONPATH": unoserver_path(), "SAL_USE_VCLPLUGIN": "svp",
+            path = os.pathsep.join((unoserver_path(), _perfdoc_path()))
+            env = {**os.environ, "PYTHONPATH": path, "SAL_USE_VCLPLUGIN": "svp",
                    "FONTCONFIG_FILE": str(folder / "fonts.conf"),
                    "TMPDIR": str(folder / "tmp")}  # so LibreOffice's lu*.tmp land there
             with as_file(files("perfdoc") / "data" / "uno_server.py") as script, \
@@ -147,7 +136,7 @@ class Converter:
         self.conversions = 0
         stdout = process.stdout
         assert stdout is not None
-        done, frame, _error = _within(STARTUP_TIMEOUT + 10, lambda: _read_frame(stdout))
+        done, frame, _error = _within(STARTUP_TIMEOUT + 10, lambda: read_frame(stdout))
         if frame is not None and frame[0].get("op") == "ready":
             self.office_pgid = int(frame[0]["pgid"])
             self.sockets = [str(p) for p in frame[0].get("sockets", [])]
@@ -215,8 +204,8 @@ class Converter:
         request = {"op": "convert", "options": options, "unnumbered": list(UNNUMBERED_TOC_LEVELS)}
 
         def work() -> Frame | None:
-            _write_frame(stdin, request, docx)
-            return _read_frame(stdout)
+            write_frame(stdin, request, docx)
+            return read_frame(stdout)
 
         done, frame, error = _within(self.timeout, work)
         self.conversions += 1

@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import queue
 import secrets
@@ -69,16 +68,18 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, NoReturn
 
 import uno
 from com.sun.star.connection import NoConnectException
 from unoserver.converter import UnoConverter
 
+# perfdoc puts its own package folder on PYTHONPATH: the framing is shared.
+from perfdoc.frames import Frame, read_frame, write_frame
+
 # Levels of the content index whose entries carry no page number; set per call.
 _UNNUMBERED: set[int] = set()
 _DROP = {"TokenPageNumber", "TokenTabStop"}
-Frame = tuple[dict[str, Any], bytes]
 
 
 class _Proxy:
@@ -155,23 +156,6 @@ class _PipeConverter(UnoConverter):  # type: ignore[misc]
         self.temp_dir = None
         self._export_filters = None
         self._import_filters = None
-
-
-def read_frame(stream: BinaryIO) -> Frame | None:
-    """Read one frame; ``None`` at end of file."""
-    line = stream.readline()
-    if not line.endswith(b"\n"):
-        return None
-    header = json.loads(line)
-    size = int(header.get("size", 0))
-    data = stream.read(size) if size else b""
-    return None if len(data) != size else (header, data)
-
-
-def write_frame(stream: BinaryIO, header: dict[str, Any], data: bytes = b"") -> None:
-    """Write one frame and flush it."""
-    stream.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
-    stream.flush()
 
 
 def group_pids(pgid: int) -> list[int]:
