@@ -200,10 +200,6 @@ def test_interrupted_batch_reports_cancelled(tmp_path) -> None:
 
 
 @needs_libreoffice
-@pytest.mark.xfail(strict=True, reason=(
-    "perfdoc bug: a document whose conversion is in flight when Ctrl-C arrives is "
-    "reported 'failed' (\"the converters were stopped\" plus the advice to use "
-    "--format docx), and the summary does not mention 'cancelled'"))
 def test_interrupt_during_a_conversion_reports_cancelled(tmp_path) -> None:
     shutil.copytree(EXAMPLE, tmp_path / "doc", ignore=shutil.ignore_patterns("build"))
     own_tmp = tmp_path / "tmp"

@@ -48,11 +48,29 @@ def test_long_unit_names_get_distinct_hashed_file_names() -> None:
 @pytest.mark.parametrize("code", [
     "{{ 'x' * 999999999 }}",
     "{{ 10 ** 99999999 }}",
+    "{{ 'x'|center(1500000000)|length }}",
+    "{{ 'x'.ljust(3000000000) }}",
+    "{{ '{:>3000000000}'.format('x') }}",
+    "{{ 'x'|indent(3000000000) }}",
+    "{{ '%3000000000s'|format('x') }}",
+    "{{ '%3000000000s' % 'x' }}",
 ])
 def test_templates_cannot_ask_for_huge_values(code: str) -> None:
     env = sandbox.environment()
-    with pytest.raises(sandbox.TemplateBudgetExceeded):
+    with sandbox.budget(5), pytest.raises(sandbox.TemplateBudgetExceeded):
         env.from_string(code).render()
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("{{ '{:,}'.format(1234567) }}", "1,234,567"),
+    ("{{ 'ab'|center(6) }}", "  ab  "),
+    ("{{ 'a %s' % 'b' }}", "a b"),
+    ("{{ 'ab'|truncate(5) }}", "ab"),
+    ("{{ 'a b'|wordwrap(5) }}", "a b"),
+])
+def test_ordinary_text_functions_still_work(code: str, text: str) -> None:
+    with sandbox.budget(5):
+        assert sandbox.environment().from_string(code).render() == text
 
 
 def test_range_counts_steps_against_the_deadline() -> None:

@@ -217,27 +217,34 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
         write_together(files)
         return DocResult(folder, "built", problems,
                          written=[p for p in files if p != job.outputs.stamp])
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, PerfdocError) as exc:
+        # An interrupt kills the converters, which fails the conversions in
+        # flight: those documents were cancelled, not broken.
         if cancelled.is_set():
             return DocResult(folder, "cancelled", exit_code=130)
-        raise
-    except DocumentError as exc:
-        return DocResult(folder, "failed", problems + exc.problems, exit_code=1)
-    except PerfdocError as exc:
-        result = DocResult(folder, "failed", problems, message=exc.message,
-                           exit_code=exc.exit_code)
-        if opts.fmt == "all" and isinstance(exc, EnvironmentProblem) and not isinstance(
-                exc, OutputError):
-            result.message += "\n" + _(
-                "The previous outputs were left as they were. `perfdoc build --format docx` "
-                "writes the .docx without LibreOffice (its 目录 then has no page numbers "
-                "until Word updates it).")
-        return result
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return _failed(folder, problems, exc, opts)
     except Exception:
         if os.environ.get("PERFDOC_DEBUG") == "1":
             traceback.print_exc()
         return DocResult(folder, "failed", problems,
                          message=INTERNAL_ERROR.format(version=__version__), exit_code=4)
+
+
+def _failed(folder: Path, problems: list[Problem], exc: PerfdocError,
+            opts: BuildOptions) -> DocResult:
+    """Turn a user's or the machine's failure into the document's result."""
+    if isinstance(exc, DocumentError):
+        return DocResult(folder, "failed", problems + exc.problems, exit_code=1)
+    result = DocResult(folder, "failed", problems, message=exc.message, exit_code=exc.exit_code)
+    if opts.fmt == "all" and isinstance(exc, EnvironmentProblem) and not isinstance(
+            exc, OutputError):
+        result.message += "\n" + _(
+            "The previous outputs were left as they were. `perfdoc build --format docx` "
+            "writes the .docx without LibreOffice (its 目录 then has no page numbers "
+            "until Word updates it).")
+    return result
 
 
 def render(job: Job, pages: dict[str, int] | None = None) -> bytes:

@@ -163,7 +163,9 @@ def _apply(
         model.model_validate(given)
     except ValidationError as exc:
         def at(at: Path_, message: str, *, rule: str, key: bool = False) -> Problem:
-            return source.problem((rule_id, "options", *at), message, key=key)
+            return source.problem((rule_id, "options", *at), _(
+                "option of rule {rule}: {message}").format(rule=rule_id, message=Whole(message)),
+                key=key)
 
         problems.extend(schema_problems(exc, given, model, at))
         refused = {err["loc"][0] for err in exc.errors() if err["loc"]}

@@ -104,8 +104,8 @@ def _seconds(name: str) -> float | None:
     except ValueError:
         seconds = math.nan
     if not (0 < seconds <= MAX_TIMEOUT):  # NaN fails this too
-        raise UsageError(_("{name} must be a number of seconds from 0 to {max:g}, not "
-                           "{value}").format(name=name, max=MAX_TIMEOUT, value=value))
+        raise UsageError(_("{name} must be a number of seconds above 0 and at most {max:g}, "
+                           "not {value}").format(name=name, max=MAX_TIMEOUT, value=value))
     return seconds
 
 

@@ -72,14 +72,29 @@ def outside(path: Path, bases: Sequence[Path]) -> Problem | None:
 
     A link to ``/etc/shadow`` saved as ``projects/03.yaml`` must not be read:
     its lines would come back quoted in messages.  The problem quotes nothing
-    of the file.
+    of the file.  *bases* is the document folder, then the workspace root if
+    there is one.
     """
-    real = path.resolve()
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        if not path.is_symlink():
+            return None  # simply missing: the load says so
+        return Problem(display_path(path), 1, 1, Level.ERROR, "io",
+                       _("this link points at nothing; replace it with the file"))
+    except (OSError, RuntimeError):  # a loop of links
+        return Problem(display_path(path), 1, 1, Level.ERROR, "io",
+                       _("this link cannot be followed (the links form a loop); replace it "
+                         "with the file"))
     if any(real == base or base in real.parents for base in bases):
         return None
-    return Problem(display_path(path), 1, 1, Level.ERROR, "io",
-                   _("this is a link to a place outside the document folder and the workspace; "
-                     "perfdoc reads only files inside them, so copy the file in"))
+    if len(bases) == 1:
+        message = _("this is a link to a place outside the document folder; perfdoc reads "
+                    "only files inside it, so copy the file in")
+    else:
+        message = _("this is a link to a place outside the document folder and the "
+                    "workspace; perfdoc reads only files inside them, so copy the file in")
+    return Problem(display_path(path), 1, 1, Level.ERROR, "io", message)
 
 
 def project_files(folder: Path) -> list[Path]:
@@ -134,7 +149,7 @@ def load_document(
     bases = allowed_bases(folder, workspace_root)
 
     def load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
-        refused = outside(path, bases) if path.exists() else None
+        refused = outside(path, bases)
         if refused is not None:
             return None, None, [refused]
         if read and path in read:
@@ -147,7 +162,7 @@ def load_document(
     problems += found
     goals_path = folder / GOALS_FILE
     goals: GoalsFile | None = None
-    if goals_path.exists():
+    if goals_path.exists() or goals_path.is_symlink():
         goals_yf, goals, found = load(goals_path, GoalsFile)
         problems += found
         if goals_yf:
@@ -163,7 +178,7 @@ def load_document(
 
     projects: list[Project] = []
     pdir = folder / PROJECTS_DIR
-    refused = outside(pdir, bases) if pdir.exists() else None
+    refused = outside(pdir, bases)
     paths = [] if refused else project_files(folder)
     if refused:
         problems.append(refused)

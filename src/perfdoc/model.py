@@ -39,7 +39,10 @@ def _as_written(value: Any) -> Any:
 # name means: C0/C1 controls (newline and tab included in single-line fields),
 # the bidi overrides and isolates (U+202E turns "abc.pdf" around on screen),
 # and zero-width characters, which make two equal-looking names differ.
-_HIDDEN = r"\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff"
+# Also: U+2028/U+2029 (line and paragraph separators), the soft hyphen and
+# the Hangul fillers, which draw nothing at all.
+_HIDDEN = (r"\x7f-\x9f\u00ad\u115f\u1160\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+           r"\u2066-\u2069\u061c\u3164\ufeff\uffa0")
 _INVISIBLE = re.compile(rf"[\x00-\x1f{_HIDDEN}]")
 _INVISIBLE_IN_PROSE = re.compile(rf"[\x00-\x09\x0b-\x1f{_HIDDEN}]")
 
@@ -49,7 +52,8 @@ def _invisible(value: str, pattern: re.Pattern[str]) -> str:
     if m is None:
         return value
     char = m.group()
-    name = unicodedata.name(char, "") or {"\n": "LINE FEED", "\t": "TAB"}.get(char, "CONTROL")
+    name = unicodedata.name(char, "") or {
+        "\n": "LINE FEED", "\t": "TAB", "\r": "CARRIAGE RETURN"}.get(char, "CONTROL")
     raise PydanticCustomError(
         "invisible_character",
         "contains the invisible character {char}",

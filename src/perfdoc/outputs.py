@@ -121,13 +121,15 @@ def write_together(files: Mapping[Path, bytes]) -> None:
 
 def _write_failure(exc: OSError, target: Path | None) -> str:
     """Say in the user's words why an output (*target*) could not be written."""
-    where = display_path(target or exc.filename or "?")
+    # A file standing where a folder should be is named itself.
+    in_the_way = exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.filename
+    where = display_path(exc.filename if in_the_way else target or exc.filename or "?")
     if exc.errno == errno.ENOSPC:
         return _("the disk is full; nothing was replaced ({path})").format(path=where)
     if exc.errno in (errno.EISDIR, errno.ENOTEMPTY):
         return _("cannot write {path}: a folder is in the way; move it").format(path=where)
     if exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        return _("cannot write {path}: a file stands where its folder should be; "
+        return _("cannot write the outputs: {path} is a file where a folder should be; "
                  "move it").format(path=where)
     return _("cannot write the outputs ({path}): {reason}").format(
         path=where, reason=exc.strerror or exc)
@@ -143,8 +145,10 @@ def _write_together(files: Mapping[Path, bytes], at: list[Path]) -> None:
             at.append(target)
             if target.is_dir():  # os.replace would fail late, after other renames
                 raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
-            if any(p.exists() and not p.is_dir() for p in (target.parent, *target.parent.parents)):
-                raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(target.parent))
+            blocking = next((p for p in (target.parent, *target.parent.parents)
+                             if p.exists() and not p.is_dir()), None)
+            if blocking is not None:
+                raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(blocking))
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
             temp = Path(name)

@@ -9,11 +9,13 @@ build or exhaust memory either.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +96,39 @@ class _Counted:
         return self._range[i]
 
 
+#: A number of nine digits or more in a format string: a width of gigabytes.
+_WIDE = re.compile(r"[0-9]{9,}")
+
+_OPERATIONS = {"*": "*", "**": "**", "+": "+", "%": "%"}
+
+
+def _huge(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT
+
+
+def _refuse_huge(name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 text: str = "") -> None:
+    """Refuse a call whose arguments (or format string) ask for gigabytes of text."""
+    if any(_huge(v) for v in (*args, *kwargs.values())) or (
+            name in ("format", "format_map") and _WIDE.search(text)):
+        raise TemplateBudgetExceeded(_(
+            "the template asks for a value too large to build ({what})").format(
+            what=f"{name}(…)"))
+
+
+def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a Jinja filter so that a huge width is refused before any text is built."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_environment marks
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _step()
+        text = next((a for a in args if isinstance(a, str)), "") if name == "format" else ""
+        _refuse_huge(name, args, kwargs, text)
+        return function(*args, **kwargs)
+
+    return guarded
+
+
 def _sized(value: object) -> int:
     return len(value) if isinstance(value, (str, list, tuple)) else 0
 
@@ -110,13 +145,16 @@ class _Environment(SandboxedEnvironment):
     loaded from a folder another user can write would be theirs to choose.
     """
 
-    # String and list repetition, powers and concatenation are where a
-    # one-line template can ask for gigabytes; they are checked before running.
-    intercepted_binops = frozenset({"*", "**", "+"})
+    # String and list repetition, powers, concatenation and %-formatting are
+    # where a one-line template can ask for gigabytes; they are checked first.
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
         self.globals["range"] = _Counted
+        # Filters that build text as wide as a number they are given.
+        for name in ("center", "indent", "wordwrap", "truncate", "format"):
+            self.filters[name] = _guarded(name, self.filters[name])
         self._compiled: dict[str, jinja2.Template] = {}
         self._lock = threading.Lock()
         self._disk = _private_bytecode_cache()
@@ -124,7 +162,19 @@ class _Environment(SandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805 - Jinja's API
              **kwargs: Any) -> Any:
         _step()
+        # 'x'.ljust(3000000000) or '{:>3000000000}'.format('x'): refused unbuilt.
+        if __obj is not _Counted:  # range: Jinja's safe_range bounds it already
+            name = getattr(__obj, "__name__", "")
+            owner = getattr(__obj, "__self__", None)
+            _refuse_huge(name, args, kwargs, owner if isinstance(owner, str) else "")
         return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:  # noqa: D102 - Jinja's API
+        # The sandbox wraps str.format when the attribute is looked up, so a
+        # format string is checked here, before any call.
+        if isinstance(obj, str) and attribute in ("format", "format_map"):
+            _refuse_huge(attribute, (), {}, obj)
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _step()
@@ -137,9 +187,13 @@ class _Environment(SandboxedEnvironment):
                 abs(left) > 1 and right * max(abs(left).bit_length(), 1) > 1_000_000)
         elif operator == "+":
             too_big = _sized(left) + _sized(right) > MAX_OUTPUT
+        elif operator == "%":
+            too_big = isinstance(left, str) and _WIDE.search(left) is not None or (
+                any(_huge(v) for v in (right if isinstance(right, tuple) else (right,))))
         if too_big:
             raise TemplateBudgetExceeded(_(
-                "the template asks for a value too large to build ({op})").format(op=operator))
+                "the template asks for a value too large to build ({what})").format(
+                what=_OPERATIONS.get(operator, operator)))
         return super().call_binop(context, operator, left, right)
 
     def concat(self, parts: Iterable[str]) -> str:

@@ -42,10 +42,11 @@ class ConverterConfig(BaseModel):
     """[converter] in perfdoc.toml."""
 
     model_config = ConfigDict(extra="forbid")
-    timeout: float = Field(120, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False,
+    # Strict: TOML has real numbers, so "120" (a string) or true is a mistake.
+    timeout: float = Field(120, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False, strict=True,
                            title="转换超时（秒）")
-    restart_after: int = Field(200, ge=1, title="转换多少次后重启 LibreOffice")
-    jobs: int | None = Field(None, ge=1, title="并行转换进程数")
+    restart_after: int = Field(200, ge=1, strict=True, title="转换多少次后重启 LibreOffice")
+    jobs: int | None = Field(None, ge=1, strict=True, title="并行转换进程数")
 
 
 class RenderConfig(BaseModel):
@@ -53,7 +54,7 @@ class RenderConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     timeout: float | None = Field(None, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False,
-                                  title="模板渲染超时（秒）")
+                                  strict=True, title="模板渲染超时（秒）")
 
 
 class WorkspaceConfig(BaseModel):

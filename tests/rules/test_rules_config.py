@@ -139,7 +139,8 @@ def test_option_of_the_wrong_type(make_document, rules):
         """)
     [problem] = [p for p in rules(folder) if p.rule == "schema"]
     assert (problem.line, problem.col) == (14, 20)
-    assert problem.message == "满意度门槛（%） (threshold) must be a number, not 'ninety'"
+    assert problem.message == ("option of rule satisfaction-threshold: 满意度门槛（%） (threshold) "
+                               "must be a number, not 'ninety'")
 
 
 def test_option_a_rule_cannot_use(make_document, rules):
@@ -153,7 +154,8 @@ def test_option_a_rule_cannot_use(make_document, rules):
     [problem] = [p for p in rules(folder) if p.rule == "schema"]
     assert (problem.line, problem.col) == (14, 23)
     assert problem.message.startswith(
-        "项目编码格式 (code_pattern) is not a valid regular expression: ")
+        "option of rule code-format: 项目编码格式 (code_pattern) is not a valid regular "
+        "expression: ")
 
 
 @pytest.mark.parametrize(
