@@ -8,6 +8,7 @@ inside the workspace root that holds a ``perfdoc.toml``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -101,20 +102,36 @@ def find_workspace(start: Path) -> tuple[Workspace, list[Problem]]:
     for folder in (start.resolve(), *start.resolve().parents):
         cfg = folder / CONFIG_FILE
         if cfg.is_file():
-            try:
-                data: dict[str, Any] = tomllib.loads(cfg.read_text(encoding="utf-8"))
-                return Workspace(folder, WorkspaceConfig.model_validate(data)), []
-            except tomllib.TOMLDecodeError as exc:
-                return Workspace(folder), [_toml_problem(cfg, exc)]
-            except ValidationError as exc:
-                source = TomlSource(cfg, prefix=())
-                return Workspace(folder), schema_problems(exc, data, WorkspaceConfig,
-                                                          source.located)
-            except (OSError, UnicodeDecodeError) as exc:
-                return Workspace(folder), [
-                    Problem(display_path(cfg), 1, 1, Level.ERROR, "io", str(exc))
-                ]
+            info = cfg.stat()
+            workspace, problems = _read_config(folder, info.st_mtime_ns, info.st_size,
+                                               os.getcwd())
+            return workspace, list(problems)
     return Workspace(None), []
+
+
+@functools.lru_cache(maxsize=32)
+def _read_config(folder: Path, _mtime: int, _size: int,
+                 _cwd: str) -> tuple[Workspace, tuple[Problem, ...]]:
+    """Read and validate *folder*'s perfdoc.toml once per version of the file.
+
+    Every document of a batch asks for its workspace while it is named,
+    checked and built; the file is read once, and again only if it changed
+    (the modification time and size are part of the key, and so is the
+    working directory, which the problems' paths are relative to).
+    """
+    cfg = folder / CONFIG_FILE
+    try:
+        data: dict[str, Any] = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        return Workspace(folder, WorkspaceConfig.model_validate(data)), ()
+    except tomllib.TOMLDecodeError as exc:
+        return Workspace(folder), (_toml_problem(cfg, exc),)
+    except ValidationError as exc:
+        source = TomlSource(cfg, prefix=())
+        return Workspace(folder), tuple(schema_problems(exc, data, WorkspaceConfig,
+                                                        source.located))
+    except (OSError, UnicodeDecodeError) as exc:
+        return Workspace(folder), (Problem(display_path(cfg), 1, 1, Level.ERROR, "io",
+                                           str(exc)),)
 
 
 class TomlSource:
