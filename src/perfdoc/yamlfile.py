@@ -16,10 +16,10 @@ from perfdoc.problems import Level, Problem
 Path_ = tuple[str | int, ...]
 
 
-class SourceInt(int):
-    """An ``int`` that remembers the text it was written as.
+class _Written:
+    """A number that remembers the text it was written as (mixed into int, Decimal, float).
 
-    Codes such as ``unit_code: 912001`` are read by YAML as integers; keeping
+    Codes such as ``unit_code: 912001`` are read by YAML as numbers; keeping
     the text lets the model treat them as the string the author typed, and
     lets money refuse YAML 1.1 forms (``010`` is octal 8, ``0x10`` is 16,
     ``1:30`` is 90) instead of printing a number nobody typed.
@@ -27,37 +27,28 @@ class SourceInt(int):
 
     text: str
 
-    def __new__(cls, value: int, text: str) -> SourceInt:  # noqa: D102
-        obj = super().__new__(cls, value)
+    def __new__(cls, value: Any, text: str) -> Any:  # noqa: D102
+        # super() is the number type (int, Decimal or float) the subclass mixes in.
+        obj = super().__new__(cls, value)  # type: ignore[call-arg]
         obj.text = text
         return obj
 
 
-class SourceDecimal(Decimal):
+class SourceInt(_Written, int):
+    """An ``int`` with the text it was written as."""
+
+
+class SourceDecimal(_Written, Decimal):
     """A ``Decimal`` read from a YAML float, with the text it was written as."""
 
-    text: str
 
-    def __new__(cls, value: str, text: str) -> SourceDecimal:  # noqa: D102
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
-class SourceFloat(float):
+class SourceFloat(_Written, float):
     """A YAML float Decimal cannot read (``.inf``, ``.nan``), with its text."""
-
-    text: str
-
-    def __new__(cls, value: float, text: str) -> SourceFloat:  # noqa: D102
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
 
 
 def written(value: Any) -> str | None:
     """Return the text a YAML number was typed as, or ``None`` for other values."""
-    return value.text if isinstance(value, (SourceInt, SourceDecimal, SourceFloat)) else None
+    return value.text if isinstance(value, _Written) else None
 
 
 @dataclass(frozen=True)
