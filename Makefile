@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXAMPLE := examples/sanjia_2024
 
-.PHONY: install system-deps test-deps demo test test-fast lint schema template locale fuzz bench clean
+.PHONY: install system-deps test-deps demo test test-fast lint schema docs template locale fuzz bench clean
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,9 @@ lint: install
 
 schema: install
 	$(BIN)/perfdoc schema -o schemas
+
+docs: install
+	$(BIN)/python scripts/rules_doc.py
 
 template: install
 	$(BIN)/python templates/default/make_template.py
