@@ -1,6 +1,6 @@
 """perfdoc benchmark: ``make bench`` (``.venv/bin/python bench/run.py``).
 
-Measures, side by side in one run (DESIGN §7: the machines are noisy, so the
+Measures, side by side in one run (the machines are noisy, so the
 numbers that matter are ratios between methods measured together):
 
   (a) ``perfdoc build WS --format docx --force -o OUT``         one process per batch
