@@ -56,7 +56,8 @@ locale: install
 fuzz: install
 	HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/test_properties.py
 
-bench: install test-deps
+bench: install
+	bash src/perfdoc/data/install-system-deps.sh --with-bench-deps
 	$(BIN)/python bench/run.py
 
 clean:

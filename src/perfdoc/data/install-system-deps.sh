@@ -2,7 +2,8 @@
 # Install what the PDF step needs: LibreOffice, an uno-capable Python and free
 # CJK fonts from system-packages.txt (the one list, beside this file), plus
 # Fandol Fang, a free simplified FangSong.  With --with-test-deps, also the
-# [test] packages.  Run it through `perfdoc doctor --install`.
+# [test] packages; with --with-bench-deps (make bench), [test] and [bench].
+# Run it through `perfdoc doctor --install`.
 #
 # Fandol Fang ships only inside Debian's texlive-lang-chinese.  Installing that
 # package pulls in ~95 TeX packages; its own .deb is 49 MB and unpacks to 98 MB.
@@ -19,7 +20,12 @@ FONT_DIR=/usr/local/share/fonts/perfdoc
 FANDOL="$FONT_DIR/FandolFang-Regular.otf"
 
 sections="run"
-if [ "${1:-}" = "--with-test-deps" ]; then sections="run test"; fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-test-deps) sections="$sections test" ;;
+    --with-bench-deps) sections="$sections test bench" ;;  # `make bench` only
+  esac
+done
 # The packages of the wanted [sections] of the list, comments left out.
 PACKAGES=$(awk -v want=" $sections " '
   /^#/ || NF == 0 { next }
@@ -35,9 +41,12 @@ grep -q "Noto Serif CJK SC" <<<"$fonts" || missing+=(fonts-noto-cjk)
 grep -q "KaitiM GB" <<<"$fonts" || missing+=(fonts-arphic-gkai00mp)
 grep -q "Liberation Serif" <<<"$fonts" || missing+=(fonts-liberation2)
 [ -f "$FANDOL" ] || missing+=(FandolFang)
-if [ "$sections" = "run test" ]; then
-  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-fi
+case " $sections " in *" test "*)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils) ;;
+esac
+case " $sections " in *" bench "*)
+  command -v pandoc >/dev/null 2>&1 || missing+=(pandoc) ;;
+esac
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
