@@ -9,7 +9,7 @@ from pathlib import Path
 import docx as python_docx
 import pytest
 
-from tests.conftest import edit
+from tests.conftest import EXAMPLE, edit
 from tests.docxtext import NS, paragraph_texts, part, w
 from tests.seedtext import normalize, seed_units
 
@@ -271,3 +271,28 @@ def test_document_template_outside_the_folder_is_refused(cli, example, monkeypat
     assert run.code == 1
     assert run.out.startswith("sanjia_2024/document.yaml:12:13: [error] the template path "
                               "../evil.docx leads outside")
+
+
+def test_default_template_shortcuts_change_nothing(tmp_path) -> None:
+    # The default template skips two docxtpl steps (the control-character
+    # scan and the table-grid repair) for speed; rendering the example with
+    # docxtpl's full steps must give the very same bytes.
+    import datetime
+
+    from perfdoc import render
+    from perfdoc.context import build_context
+    from perfdoc.document import load_document
+
+    doc, _ = load_document(EXAMPLE)
+    assert doc is not None
+    args = dict(title="t", author="a", when=datetime.datetime(2024, 1, 1), toc_filled=False)
+    template = render.default_template_bytes()
+    fast = render.render_docx(template, build_context(doc),
+                              template_display=render.DEFAULT_DISPLAY, **args)
+    full = render.render_docx(template, build_context(doc), template_display="copy.docx", **args)
+    assert fast == full
+    # A custom template renders with docxtpl's own steps, grid repair included.
+    from docxtpl import DocxTemplate
+
+    assert render._Template.fix_tables is DocxTemplate.fix_tables
+    assert render._Template.resolve_listing is DocxTemplate.resolve_listing
