@@ -296,3 +296,16 @@ def test_default_template_shortcuts_change_nothing(tmp_path) -> None:
 
     assert render._Template.fix_tables is DocxTemplate.fix_tables
     assert render._Template.resolve_listing is DocxTemplate.resolve_listing
+
+
+def test_cover_title_line_is_printed_as_written(cli, example) -> None:
+    # A unit that writes "2024 年部门预算绩效文本" (with its space) gets exactly that.
+    edit(example / "document.yaml", "  title: 部门预算绩效文本\n",
+         "  title: 部门预算绩效文本\n  title_line: 2024 年部门预算绩效文本\n")
+    docx = build_docx(cli, example)
+    texts = paragraph_texts(part(docx, "word/document.xml"))
+    assert "2024 年部门预算绩效文本" in texts
+    assert "2024年部门预算绩效文本" not in texts
+    with zipfile.ZipFile(docx) as zf:
+        core = zf.read("docProps/core.xml").decode("utf-8")
+    assert "<dc:title>承德县三家镇人民政府2024 年部门预算绩效文本</dc:title>" in core

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from perfdoc import __version__
-from perfdoc.context import PART1_ANCHOR, build_context, page_anchors
+from perfdoc.context import PART1_ANCHOR, build_context, cover_title, page_anchors
 from perfdoc.errors import (
     INTERNAL_ERROR,
     DocumentError,
@@ -254,7 +254,7 @@ def render(job: Job, pages: dict[str, int] | None = None) -> bytes:
         job.template,
         build_context(job.doc),
         template_display=job.template_display,
-        title=f"{meta.unit}{meta.year}年{meta.cover.title}",
+        title=f"{meta.unit}{cover_title(meta)}",
         author=meta.unit,
         when=document_date(meta.settings.date, meta.year),
         toc_filled=False,

@@ -73,13 +73,16 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
     # Stage: the indicator vocabulary of the chosen profile.
     vocab, found = _vocabulary(doc, ws)
     problems += found
+    project_vocab, found = _project_vocabularies(doc)
+    problems += found
     # Stage: run the rules; the runner, not the rule, stamps id and level.
     for rule_id, rule in RULES.items():
         config = configs[rule_id]
         if not config.enabled:
             continue
         # Every layer's options were validated already, so this cannot fail.
-        ctx = RuleContext(options=rule.Options.model_validate(config.options), vocab=vocab)
+        ctx = RuleContext(options=rule.Options.model_validate(config.options), vocab=vocab,
+                          project_vocab=project_vocab)
         for f in rule.check(doc, ctx):
             problems.append(
                 f.source.problem(f.at, f.message, rule=rule_id, level=config.level, key=f.key)
@@ -240,3 +243,24 @@ def _vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]
     )
     problems = [source.problem(("profile",), message)] if source is not None else []
     return Vocabulary.default(), problems
+
+
+def _project_vocabularies(doc: Document) -> tuple[dict[Path, Vocabulary], list[Problem]]:
+    """Return the vocabulary of each project that names its own ``profile``."""
+    found: dict[Path, Vocabulary] = {}
+    problems: list[Problem] = []
+    for project in doc.projects:
+        name = project.model.profile
+        if name is None:
+            continue
+        vocab = load_vocabulary(name)
+        if vocab is not None:
+            found[project.source.path] = vocab
+            continue
+        profiles = available_profiles()
+        problems.append(project.source.problem(("profile",), _(
+            "unknown profile '{profile}'{hint} (the profiles are: {profiles}); the document's "
+            "profile is used for this project").format(
+            profile=name, hint=did_you_mean(name, profiles, cutoff=0.5),
+            profiles=Whole(", ".join(profiles))), rule=SCHEMA))
+    return found, problems

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from perfdoc.document import Document
-from perfdoc.model import Indicator
+from perfdoc.model import DocumentFile, Indicator
 
 PART1_TITLE = "第一部分　部门整体绩效目标"
 PART2_TITLE = "第二部分　预算项目绩效目标"
@@ -66,6 +66,11 @@ class TocEntry(TypedDict):
     numbered: bool
     page: str  # empty when rendered; filled by paginate.fill_toc
     anchor: str  # the bookmark on the heading; numbered entries PAGEREF it
+
+
+def cover_title(meta: DocumentFile) -> str:
+    """Return the cover's title line: as the unit wrote it, or ``<年度>年<标题>``."""
+    return meta.cover.title_line or f"{meta.year}年{meta.cover.title}"
 
 
 def format_money(value: Decimal | None, decimals: int) -> str:
@@ -203,7 +208,7 @@ def build_context(doc: Document) -> dict[str, Any]:
         "unit": meta.unit,
         "year": meta.year,
         "cover": {
-            "title_line": f"{meta.year}年{meta.cover.title}",
+            "title_line": cover_title(meta),
             "draft_marker": meta.cover.draft_marker or "",
             "compiled_by": meta.cover.compiled_by,
             "reviewed_by": meta.cover.reviewed_by or "",

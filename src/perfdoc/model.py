@@ -138,6 +138,9 @@ class Cover(_Strict):
     title: Text = Field(
         "部门预算绩效文本", title="标题", description="封面标题，印为“<年度>年<标题>”"
     )
+    title_line: Text | None = Field(
+        None, title="标题行",
+        description="整行照印的封面标题，如“2024 年部门预算绩效文本”；不填则印为“<年度>年<标题>”")
     draft_marker: OptionalText | None = Field(
         "（草案）", title="草案标记", description="标题下的标记，如“（草案）”；留空则不印"
     )
@@ -253,6 +256,9 @@ class Indicator(_Strict):
 class ProjectFile(_Strict):
     """projects/NN-*.yaml：一个预算项目的绩效目标表."""
 
+    profile: Text | None = Field(
+        None, title="指标体系",
+        description="本项目所用的指标体系，覆盖 settings.profile：default（经典）或 101（财预〔2021〕101号）")
     unit_code: Text = Field(title="单位编码", description="表上方的单位编码，如 912001")
     unit_name: Text = Field(title="单位名称", description="表上方的单位名称，如 ××人民政府本级")
     money_unit: Text = Field("万元", title="金额单位", description="表上方“单位：”后的文字")

@@ -228,3 +228,35 @@ def test_unknown_profile_in_workspace(make_document, rules):
                            toml='# shared\nprofile = "classic"\n')
     [problem] = [p for p in rules(folder) if p.rule == "schema"]
     assert (problem.path.endswith("perfdoc.toml"), problem.line, problem.col) == (True, 2, 1)
+
+
+def test_a_project_chooses_its_own_profile(make_document, rules):
+    # Real documents mix frameworks project by project: only the project that
+    # says `profile: "101"` is judged by 101 (where 成本指标 is a first level).
+    folder = make_document()
+    path = folder / "projects" / "01-zhucun.yaml"
+    path.write_text('profile: "101"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    found = [p for p in rules(folder) if p.rule in ("indicator-hierarchy", "indicator-coverage")]
+    assert {p.path.rsplit("/", 1)[1] for p in found} == {"01-zhucun.yaml"}
+    assert {p.rule for p in found} == {"indicator-hierarchy", "indicator-coverage"}
+
+
+def test_a_project_returns_to_the_classic_profile(make_document, rules):
+    folder = make_document("""
+        settings:
+          profile: "101"
+        """)
+    for name in ("01-zhucun.yaml", "02-zhifa.yaml"):
+        path = folder / "projects" / name
+        path.write_text('profile: default\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    found = [p for p in rules(folder) if p.rule in ("indicator-hierarchy", "indicator-coverage")]
+    assert found == []
+
+
+def test_a_projects_unknown_profile_is_located(make_document, rules):
+    folder = make_document()
+    path = folder / "projects" / "02-zhifa.yaml"
+    path.write_text('profile: "1O1"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    [problem] = [p for p in rules(folder) if p.rule == "schema"]
+    assert (problem.path.rsplit("/", 1)[1], problem.line, problem.col) == ("02-zhifa.yaml", 1, 10)
+    assert "unknown profile '1O1'; did you mean '101'?" in problem.message

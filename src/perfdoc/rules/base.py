@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -77,10 +78,20 @@ Pattern = Annotated[str, AfterValidator(_regex)]
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule may read besides the document: its options and the vocabulary."""
+    """What a rule may read besides the document: its options and the vocabularies.
+
+    Real documents mix frameworks project by project (a 101 project beside
+    classic ones), so a rule asks for the vocabulary of the project at hand.
+    """
 
     options: BaseModel = field(default_factory=NoOptions)
     vocab: Vocabulary = field(default_factory=lambda: Vocabulary.default())
+    #: Projects that chose another profile (``profile:`` in the project file), by file.
+    project_vocab: Mapping[Path, Vocabulary] = field(default_factory=dict)
+
+    def vocab_for(self, project: Project) -> Vocabulary:
+        """Return the vocabulary *project* is written in: its own profile, or the document's."""
+        return self.project_vocab.get(project.source.path, self.vocab)
 
     def get(self, kind: type[OptionsT]) -> OptionsT:
         """Return the options as the rule's own ``Options`` model."""

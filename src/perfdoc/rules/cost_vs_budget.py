@@ -56,7 +56,7 @@ def _in_wan(number: Decimal, unit: str) -> Decimal | None:
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each 成本 value amount larger than the project's 预算数."""
     for project, i, indicator in indicators(doc):
-        if "cost" not in ctx.vocab.kinds(indicator.level1, indicator.level2):
+        if "cost" not in ctx.vocab_for(project).kinds(indicator.level1, indicator.level2):
             continue
         budget = project.model.budget.total
         money_unit = project.model.money_unit.strip()

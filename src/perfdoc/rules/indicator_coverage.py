@@ -56,15 +56,15 @@ class Options(BaseModel):
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each required category a project lacks."""
-    vocab = ctx.vocab
     options = ctx.get(Options)
-    need_level1 = options.require_level1
-    if need_level1 is None:
-        need_level1 = list(vocab.required_level1)
-    need_level2 = options.require_output_kinds
-    if need_level2 is None:
-        need_level2 = list(vocab.required_output_kinds)
     for project in doc.projects:
+        vocab = ctx.vocab_for(project)
+        need_level1 = options.require_level1
+        if need_level1 is None:
+            need_level1 = list(vocab.required_level1)
+        need_level2 = options.require_output_kinds
+        if need_level2 is None:
+            need_level2 = list(vocab.required_output_kinds)
         have_level1 = {vocab.canonical(ind.level1) for ind in project.model.indicators}
         have_level2 = {vocab.canonical(ind.level2) for ind in project.model.indicators}
         for name in need_level1:

@@ -39,9 +39,9 @@ Options = NoOptions
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each 一级/二级 name the profile does not allow."""
-    vocab = ctx.vocab
-    allowed_level1 = list(vocab.level2_by_level1)
     for project, i, indicator in indicators(doc):
+        vocab = ctx.vocab_for(project)
+        allowed_level1 = list(vocab.level2_by_level1)
         level1 = vocab.canonical(indicator.level1)
         if level1 not in vocab.level2_by_level1:
             yield Finding(

@@ -53,7 +53,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each 满意度 percentage target below the threshold."""
     threshold = ctx.get(Options).threshold
     for project, i, indicator in indicators(doc):
-        if "satisfaction" not in ctx.vocab.kinds(indicator.level1, indicator.level2):
+        if "satisfaction" not in ctx.vocab_for(project).kinds(indicator.level1, indicator.level2):
             continue
         parsed = indicator.parsed
         if parsed is None or not parsed.is_percent or parsed.operator in ("≤", "<"):

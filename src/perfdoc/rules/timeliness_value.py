@@ -55,7 +55,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each 时效 indicator whose value names no date or span."""
     allow_percent = ctx.get(Options).allow_percent
     for project, i, indicator in indicators(doc):
-        if "timeliness" not in ctx.vocab.kinds(indicator.level1, indicator.level2):
+        if "timeliness" not in ctx.vocab_for(project).kinds(indicator.level1, indicator.level2):
             continue
         value = indicator.value
         if _TIME_WORD.search(value) or DATE.search(value):
