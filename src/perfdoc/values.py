@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib.resources import files
+
+import yaml
 
 # Each spelling maps to one canonical sign, as budget systems use them.
 OPERATORS: dict[str, str] = {
@@ -27,16 +30,38 @@ _VALUE = re.compile(
     rf"^\s*(?P<op>{_OP_PATTERN})?\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>.*?)\s*$"
 )
 
-#: Units the checks understand; anything else is reported by ``value-format``.
-KNOWN_UNITS: frozenset[str] = frozenset(
-    {
-        "", "%", "％", "‰", "次", "个", "人", "人次", "户", "家", "项", "件", "起", "场", "期",
-        "份", "套", "台", "辆", "所", "村", "座", "处", "条", "篇", "本", "批", "名", "位",
-        "元", "万元", "亿元", "元/人", "元/年", "万元/年",
-        "年", "月", "个月", "日", "天", "工作日", "个工作日", "小时", "分钟", "周", "季度",
-        "公里", "千米", "米", "平方米", "亩", "公顷", "吨", "立方米", "千瓦时", "分",
-    }
-)
+def _load_units() -> frozenset[str]:
+    """Read the known units from ``data/units.yaml`` (data, not code: one list to extend)."""
+    text = files("perfdoc").joinpath("data", "units.yaml").read_text(encoding="utf-8")
+    groups: dict[str, list[str]] = yaml.safe_load(text)["units"]
+    return frozenset(str(unit) for group in groups.values() for unit in group)
+
+
+#: Units the checks understand; anything else is reported by ``unknown-unit``.
+KNOWN_UNITS: frozenset[str] = _load_units() | {""}
+
+# 万亩, 亿斤: a magnitude prefix on a known unit.
+_PREFIXES = ("万", "亿")
+# 万头（只）: a unit with an alternative in brackets, full- or half-width.
+_ALTERNATIVE = re.compile(r"^(?P<unit>[^（(]+)[（(](?P<alt>[^）)]+)[）)]$")
+
+
+def is_known_unit(unit: str, extra: frozenset[str] = frozenset()) -> bool:
+    """Say whether *unit* is one the checks understand, or built from them.
+
+    Known units may take a 万 or 亿 prefix (万亩), a bracketed alternative
+    (万头（只）), and two may be joined by ``/`` (元/人, 万元/年).
+    """
+    known = KNOWN_UNITS | extra
+    if unit in known:
+        return True
+    if "/" in unit:
+        return all(is_known_unit(part, extra) for part in unit.split("/")) and "" not in (
+            unit.split("/"))
+    m = _ALTERNATIVE.match(unit)
+    if m:
+        return is_known_unit(m.group("unit"), extra) and is_known_unit(m.group("alt"), extra)
+    return unit.startswith(_PREFIXES) and unit[1:] in known and unit[1:] != ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from perfdoc.rules import (
     satisfaction_threshold,
     spending_plan,
     timeliness_value,
+    unknown_unit,
     value_format,
 )
 from perfdoc.rules.base import Finding, Rule, RuleContext
@@ -35,6 +36,7 @@ RULES: dict[str, Rule] = {
     cost_vs_budget.ID: cost_vs_budget,
     duplicate_indicator.ID: duplicate_indicator,
     value_format.ID: value_format,
+    unknown_unit.ID: unknown_unit,
     satisfaction_threshold.ID: satisfaction_threshold,
     code_format.ID: code_format,
     quantified_value.ID: quantified_value,

@@ -1,9 +1,10 @@
-"""Check that a quantified 指标值 is operator + number + a known unit, percentages 0–100.
+"""Check that a quantified 指标值 reads as operator + number + unit, percentages 0–100.
 
 A value that starts like a number or a comparison sign is meant to be
 quantified, so it must read as operator, number and unit (``≥95%``, ``>15 次``,
-``≤7 工作日``): the unit must be one perfdoc knows, and a percentage lies
-between 0 and 100.  Qualitative text (有效提升, 小于等于核定数) is left alone;
+``≤7 工作日``), without full-width digits or thousands separators, and a
+percentage lies between 0 and 100.  Whether the unit is known is
+``unknown-unit``'s question (a warning).  Qualitative text (有效提升, 小于等于核定数) is left alone;
 quantified-value reports it.  A trailing 以内, 以上, 前 … after the unit and
 dates such as 2024年12月31日前 are accepted.  Reported at ``indicators[i].value``.
 
@@ -33,16 +34,13 @@ from decimal import Decimal
 from perfdoc.document import Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
-from perfdoc.rules.base import DATE, Finding, NoOptions, RuleContext, did_you_mean, indicators
-from perfdoc.values import KNOWN_UNITS, OPERATORS
+from perfdoc.rules.base import DATE, Finding, NoOptions, RuleContext, indicators
+from perfdoc.values import OPERATORS
 
 ID = "value-format"
 LEVEL = Level.ERROR
 Options = NoOptions
 
-# Words after a unit that bound the value the way an operator does ("7 工作日内",
-# "95%以上"); they are good Chinese, so the unit before them is what counts.
-_QUALIFIER = re.compile(r"(?:及?以[内上下前]|之[内前]|底前|[内前底末]|左右)$")
 # Signs that announce a number: the symbol spellings of the operators (not the
 # word ones such as 小于, which start ordinary qualitative text) and +/- signs.
 _NUMBER_START = tuple(
@@ -77,16 +75,10 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
                             "words").format(value=value)
             yield Finding(project.source, at, message)
             continue
-        unit = _QUALIFIER.sub("", parsed.unit).strip()
-        if unit not in KNOWN_UNITS:
-            if re.match(r"[,，][0-9]", parsed.unit):
-                message = _("指标值 '{value}' has a thousands separator; write the number "
-                            "without one, e.g. 12000 元").format(value=value)
-            else:
-                message = _("unknown unit '{unit}' in 指标值 '{value}'").format(
-                    unit=parsed.unit, value=value
-                ) + did_you_mean(unit, sorted(KNOWN_UNITS))
-            yield Finding(project.source, at, message)
+        if re.match(r"[,，][0-9]", parsed.unit):
+            yield Finding(project.source, at, _(
+                "指标值 '{value}' has a thousands separator; write the number without one, "
+                "e.g. 12000 元").format(value=value))
         elif parsed.is_percent and parsed.number > _HUNDRED:
             yield Finding(
                 project.source, at,
