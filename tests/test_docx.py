@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from pathlib import Path
 
@@ -309,3 +310,18 @@ def test_cover_title_line_is_printed_as_written(cli, example) -> None:
     with zipfile.ZipFile(docx) as zf:
         core = zf.read("docProps/core.xml").decode("utf-8")
     assert "<dc:title>承德县三家镇人民政府2024 年部门预算绩效文本</dc:title>" in core
+
+
+def test_each_line_of_a_prose_field_is_a_paragraph(cli, example) -> None:
+    path = example / "document.yaml"
+    text = re.sub(r"overall_goal: >-\n  .*\n",
+                  "overall_goal: |\n  第一段总体目标。\n\n  第二段总体目标。\n",
+                  path.read_text(encoding="utf-8"))
+    assert "第二段总体目标" in text
+    path.write_text(text, encoding="utf-8")
+    body = part(build_docx(cli, example), "word/document.xml")
+    texts = paragraph_texts(body)
+    first = texts.index("第一段总体目标。")
+    # Two paragraphs (the blank line is no paragraph), never a line break.
+    assert texts[first + 1] == "第二段总体目标。"
+    assert not body.findall(".//" + w("br"))

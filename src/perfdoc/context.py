@@ -68,6 +68,16 @@ class TocEntry(TypedDict):
     anchor: str  # the bookmark on the heading; numbered entries PAGEREF it
 
 
+def paragraphs(prose: str) -> list[str]:
+    """Split a prose field into its paragraphs: every non-empty line is one.
+
+    A YAML ``|`` block keeps the author's line breaks; each line becomes a
+    paragraph in the body style (with its first-line indent), never a line
+    break inside one paragraph.
+    """
+    return [line for line in prose.splitlines() if line.strip()] or [""]
+
+
 def cover_title(meta: DocumentFile) -> str:
     """Return the cover's title line: as the unit wrote it, or ``<年度>年<标题>``."""
     return meta.cover.title_line or f"{meta.year}年{meta.cover.title}"
@@ -215,13 +225,18 @@ def build_context(doc: Document) -> dict[str, Any]:
         },
         "headings": headings(),
         "toc": toc_entries(doc),
+        # Prose fields come whole (for templates that want them so) and as
+        # paragraphs, one per non-empty line, which is what the default prints.
         "overall_goal": meta.overall_goal,
+        "overall_goal_paragraphs": paragraphs(meta.overall_goal),
         "itemized_goals": [
-            {"number": n, "title": g.title, "goal": g.goal, "indicators": g.indicators}
+            {"number": n, "title": g.title, "goal": g.goal, "indicators": g.indicators,
+             "goal_paragraphs": paragraphs(g.goal),
+             "indicators_paragraphs": paragraphs(g.indicators)}
             for n, g in enumerate(doc.goals.itemized_goals, start=1)
         ],
         "measures": [
-            {"number": n, "lead": m.lead, "body": m.body}
+            {"number": n, "lead": m.lead, "body": m.body, "body_paragraphs": paragraphs(m.body)}
             for n, m in enumerate(doc.goals.measures, start=1)
         ],
         "projects": projects,

@@ -173,6 +173,13 @@ def run(text: str, *, bold: bool = False) -> str:
     return f'<w:r>{rp}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
+def more_paragraphs(items: str, *, first: bool = False) -> list[str]:
+    """Body paragraphs for the items of a prose list: all of them, or all after the first."""
+    rest = items if first else f"{items}[1:]"
+    return [tag_para(f"{{%p for text in {rest} %}}"), para("{{ text }}"),
+            tag_para("{%p endfor %}")]
+
+
 def tag_para(tag: str) -> str:
     """A paragraph holding only a docxtpl ``{%p …%}`` tag."""
     return para(runs=run(tag))
@@ -353,16 +360,21 @@ def document_xml() -> str:
         # ---- 第一部分 (section 2, numbered from 1)
         heading("headings.part1", "Heading1"),
         heading("headings.overall"),
-        para("{{ overall_goal }}"),
+        # Prose: every non-empty line of the YAML is one body paragraph.
+        *more_paragraphs("overall_goal_paragraphs", first=True),
         heading("headings.itemized"),
         tag_para("{%p for g in itemized_goals %}"),
         para("{{ g.number }}、{{ g.title }}", "Heading3"),
-        para(runs=run("绩效目标：", bold=True) + run("{{ g.goal }}")),
-        para(runs=run("绩效指标：", bold=True) + run("{{ g.indicators }}")),
+        para(runs=run("绩效目标：", bold=True) + run("{{ g.goal_paragraphs[0] }}")),
+        *more_paragraphs("g.goal_paragraphs"),
+        para(runs=run("绩效指标：", bold=True) + run("{{ g.indicators_paragraphs[0] }}")),
+        *more_paragraphs("g.indicators_paragraphs"),
         tag_para("{%p endfor %}"),
         heading("headings.measures"),
         tag_para("{%p for m in measures %}"),
-        para(runs=run("{{ m.number }}.{{ m.lead }}", bold=True) + run("{{ m.body }}")),
+        para(runs=run("{{ m.number }}.{{ m.lead }}", bold=True)
+             + run("{{ m.body_paragraphs[0] }}")),
+        *more_paragraphs("m.body_paragraphs"),
         tag_para("{%p endfor %}"),
         # ---- 第二部分: one table per project, each on a new page under its title
         heading("headings.part2", "Heading1", ppr="<w:pageBreakBefore/>"),
