@@ -40,6 +40,8 @@ def _type_name(annotation: Any) -> str:
 def _default(value: Any) -> str:
     if value is None:
         return "the profile's"
+    if value == []:
+        return "none"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     return f"`{value}`"
@@ -56,8 +58,9 @@ def section() -> str:
                   "|---|---|---|---|"]
         for name, info in model.model_fields.items():
             meaning = f"{info.title}: {info.description}" if info.title else info.description
+            default = info.get_default(call_default_factory=True)
             lines.append(f"| `{name}` | {_type_name(info.annotation)} | "
-                         f"{_default(info.default)} | {meaning} |")
+                         f"{_default(default)} | {meaning} |")
         lines.append("")
     lines.append(END)
     return "\n".join(lines)

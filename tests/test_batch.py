@@ -87,14 +87,14 @@ def test_json_and_github_formats(cli, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(EXAMPLE.parent)
     run = cli("check", "sanjia_2024", "--format", "json")
     rows = json.loads(run.out)
-    assert run.code == 0 and len(rows) == 10
+    assert run.code == 0 and len(rows) == 25
     assert list(rows[0]) == ["path", "line", "col", "level", "rule", "message"]
     run = cli("check", "sanjia_2024", "--format", "github")
     lines = run.out.splitlines()
-    assert len(lines) == 10
+    assert len(lines) == 25
     assert lines[0].startswith("::warning file=sanjia_2024/projects/01-zhucun.yaml,line=6,col=7,"
                                "title=code-format::")
-    assert sum(line.startswith("::notice ") for line in lines) == 7
+    assert sum(line.startswith("::notice ") for line in lines) == 20
 
 
 @needs_libreoffice

@@ -193,7 +193,10 @@ def test_sigterm_during_build_leaves_nothing_behind(example) -> None:
     edit(example / "document.yaml", "承德县财政局审核", "承德县财政局复核")
     # Forty tables make the conversion last long enough to be interrupted in it.
     for i in range(3, 43):
-        shutil.copy(example / "projects" / "02-zhifa.yaml", example / "projects" / f"{i:02d}-x.yaml")
+        # Each copy its own 项目编码: duplicate-project refuses a repeated one.
+        text = (example / "projects" / "02-zhifa.yaml").read_text(encoding="utf-8")
+        (example / "projects" / f"{i:02d}-x.yaml").write_text(
+            text.replace("13082124P00011110021J", f"13082124P0009990{i:02d}J"), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "perfdoc", "build", str(example)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

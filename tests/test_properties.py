@@ -84,7 +84,8 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
         "unit_code": "912001",
         "unit_name": draw(_text),
         "money_unit": "万元",
-        "code": "13082124P00011110021J",
+        # duplicate-project: each project its own code (an error otherwise).
+        "code": f"13082124P{draw(st.integers(0, 10**8)):011d}J",
         "name": draw(_text),
         "budget": {"total": total, "fiscal": total},
         "funding_plan": {"mar": 25, "jun": 50, "oct": 75, "dec": 100},
@@ -111,7 +112,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             "measures": draw(st.lists(st.fixed_dictionaries({"lead": _text, "body": _text}),
                                       min_size=1, max_size=3)),
         },
-        "projects": draw(st.lists(projects(), min_size=1, max_size=3)),
+        "projects": draw(st.lists(projects(), min_size=1, max_size=3,
+                                  unique_by=lambda p: p["code"])),
     }
 
 

@@ -85,7 +85,8 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
                           project_vocab=project_vocab)
         for f in rule.check(doc, ctx):
             problems.append(
-                f.source.problem(f.at, f.message, rule=rule_id, level=config.level, key=f.key)
+                f.source.problem(f.at, f.message, rule=rule_id, level=f.level_under(config.level),
+                                 key=f.key)
             )
     return problems
 

@@ -28,6 +28,9 @@ M = TypeVar("M", bound=BaseModel)
 DOCUMENT_FILE = "document.yaml"
 GOALS_FILE = "goals.yaml"
 PROJECTS_DIR = "projects"
+DEFAULT_MONEY_UNIT = "万元"
+#: Fields a project may leave to document.yaml.
+SHARED_FIELDS = ("unit_code", "unit_name", "money_unit")
 
 
 @dataclass
@@ -36,6 +39,13 @@ class Project:
 
     source: YamlFile
     model: ProjectFile
+    # The line above the table, resolved: the project's own value, else
+    # document.yaml's default (money_unit: else 万元).  ``from_document`` names
+    # the fields that came from document.yaml, so problems point there.
+    unit_code: str = ""
+    unit_name: str = ""
+    money_unit: str = DEFAULT_MONEY_UNIT
+    from_document: frozenset[str] = frozenset()
 
     @property
     def stem(self) -> str:
@@ -106,6 +116,24 @@ def project_files(folder: Path) -> list[Path]:
         (p for p in pdir.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")),
         key=lambda p: p.name,
     )
+
+
+def _resolve_shared(project: Project, meta: DocumentFile) -> list[Problem]:
+    """Fill the project's unit line from document.yaml where the project leaves it out."""
+    problems = []
+    for name in SHARED_FIELDS:
+        own, default = getattr(project.model, name), getattr(meta, name)
+        if own is not None:
+            setattr(project, name, own)
+        elif default is not None:
+            setattr(project, name, default)
+            project.from_document |= {name}
+        elif name != "money_unit":
+            problems.append(project.source.problem((), _(
+                "missing required field {field}: write it here, or once in document.yaml "
+                "for every project").format(field=field_label(ProjectFile, (name,))),
+                rule="schema", key=True))
+    return problems
 
 
 def _decimal_places(doc: Document) -> list[Problem]:
@@ -195,6 +223,9 @@ def load_document(
         if yf is not None and model is not None:
             projects.append(Project(yf, model))
 
+    if meta is not None:
+        for project in projects:
+            problems += _resolve_shared(project, meta)
     if meta is None or goals is None or any(p.level is Level.ERROR for p in problems):
         return None, problems
     doc = Document(folder, meta, goals, projects, sources)

@@ -182,6 +182,12 @@ class DocumentFile(_Strict):
     """document.yaml：封面、单位、年度、设置与总体绩效目标."""
 
     unit: Text = Field(title="单位名称", description="编制单位全称，印在封面和文件名中")
+    unit_code: Text | None = Field(
+        None, title="单位编码", description="各项目表上方的单位编码的默认值；项目文件可另写")
+    unit_name: Text | None = Field(
+        None, title="表上单位名称", description="各项目表上方的单位名称的默认值，如 ××人民政府本级")
+    money_unit: Text | None = Field(
+        None, title="金额单位", description="各项目表“单位：”后文字的默认值；不写则为 万元")
     year: WholeNumber = Field(ge=1900, le=2200, title="年度", description="预算年度，如 2024")
     cover: Cover = Field(title="封面", description="封面上的各行文字")
     settings: Settings = Field(default_factory=Settings, title="设置", description="模板、检查等设置")
@@ -259,9 +265,12 @@ class ProjectFile(_Strict):
     profile: Text | None = Field(
         None, title="指标体系",
         description="本项目所用的指标体系，覆盖 settings.profile：default（经典）或 101（财预〔2021〕101号）")
-    unit_code: Text = Field(title="单位编码", description="表上方的单位编码，如 912001")
-    unit_name: Text = Field(title="单位名称", description="表上方的单位名称，如 ××人民政府本级")
-    money_unit: Text = Field("万元", title="金额单位", description="表上方“单位：”后的文字")
+    unit_code: Text | None = Field(
+        None, title="单位编码", description="表上方的单位编码，如 912001；不写则用 document.yaml 的")
+    unit_name: Text | None = Field(
+        None, title="单位名称", description="表上方的单位名称，如 ××人民政府本级；不写则用 document.yaml 的")
+    money_unit: Text | None = Field(
+        None, title="金额单位", description="表上方“单位：”后的文字；不写则用 document.yaml 的，再不写则为 万元")
     code: Text = Field(title="项目编码", description="如 13082123P00007010010J")
     name: Text = Field(title="项目名称", description="表题为“N.<项目名称>绩效目标表”")
     budget: Budget = Field(title="预算规模", description="预算数、财政资金、其他资金")

@@ -12,7 +12,7 @@ from perfdoc.workspace import find_workspace
 
 # The seed's default report, by rule.
 SEED_COUNTS = {"code-format": 1, "cost-vs-budget": 1, "timeliness-value": 1,
-               "quantified-value": 7}
+               "quantified-value": 7, "vague-target": 2, "description-repeats-name": 13}
 
 
 def by_rule(problems):
@@ -185,7 +185,8 @@ def test_comma_separated_switches(make_document):
     configs, _problems = resolve_rules(doc, ws, disable={"budget-sum", "code-format"})
     assert not configs["budget-sum"].enabled and not configs["code-format"].enabled
     assert by_rule(check_document(doc, ws, CheckOptions(disable=("code-format,cost-vs-budget",)))) \
-        == {"timeliness-value": 1, "quantified-value": 7}
+        == {"timeliness-value": 1, "quantified-value": 7, "vague-target": 2,
+           "description-repeats-name": 13}
 
 
 def test_profile_101_from_the_document(make_document, rules):

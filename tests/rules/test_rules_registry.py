@@ -41,13 +41,25 @@ def test_rule_module_shape(rule_id):
     assert (REPO / "tests" / "rules" / f"test_{module}.py").is_file()
 
 
+def project_files(example: str, merge) -> dict[str, str]:
+    """One project file per YAML document of an example (``---`` separates them).
+
+    Rules that compare projects (unit-consistency) need two in their examples.
+    """
+    parts = [p for p in re.split(r"^\s*---\s*$", example, flags=re.M) if p.strip()]
+    return {f"{i:02d}-x.yaml": merge(part) for i, part in enumerate(parts, start=1)}
+
+
 @pytest.mark.parametrize("rule_id", list(RULES))
 def test_docstring_examples_hold(rule_id, make_document, rules, merge):
     [passing] = examples(rule_id, "Passing")
     [failing] = examples(rule_id, "Failing")
-    folder = make_document(projects={"01-x.yaml": merge(passing)})
+    folder = make_document(projects=project_files(passing, merge))
     assert [p for p in rules(folder) if p.rule in (rule_id, "schema")] == []
-    (folder / "projects" / "01-x.yaml").write_text(merge(failing), encoding="utf-8")
+    for old in (folder / "projects").iterdir():
+        old.unlink()
+    for name, text in project_files(failing, merge).items():
+        (folder / "projects" / name).write_text(text, encoding="utf-8")
     found = rules(folder)
     assert [p for p in found if p.rule == rule_id]
     assert [p for p in found if p.rule == "schema"] == []

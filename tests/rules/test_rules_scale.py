@@ -34,4 +34,5 @@ def test_ten_thousand_indicators(make_document, rules):
     folder = make_document(projects={"01-big.yaml": big_project(10_000)})
     counts = Counter(p.rule for p in rules(folder))
     qualitative = sum(1 for i in range(10_000) if ROWS[i % len(ROWS)][2] == "有效提升")
-    assert counts == {"quantified-value": qualitative, "duplicate-indicator": 1}
+    assert counts == {"quantified-value": qualitative, "vague-target": qualitative,
+                      "duplicate-indicator": 1}

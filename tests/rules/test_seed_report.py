@@ -23,7 +23,7 @@ def test_seed_report_matches_golden(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     code, out, err = run(capsys, "examples/sanjia_2024")
     assert out == GOLDEN.read_text(encoding="utf-8")
-    assert err == "0 error(s), 3 warning(s), 7 info(s) in 1 document(s)\n"
+    assert err == "0 error(s), 5 warning(s), 20 info(s) in 1 document(s)\n"
     assert code == 0
 
 

@@ -14,14 +14,19 @@ from perfdoc.rules import (
     budget_sum,
     code_format,
     cost_vs_budget,
+    description_repeats_name,
     duplicate_indicator,
+    duplicate_project,
     indicator_coverage,
     indicator_hierarchy,
+    less_than_one,
     quantified_value,
     satisfaction_threshold,
     spending_plan,
     timeliness_value,
+    unit_consistency,
     unknown_unit,
+    vague_target,
     value_format,
 )
 from perfdoc.rules.base import Finding, Rule, RuleContext
@@ -40,6 +45,11 @@ RULES: dict[str, Rule] = {
     satisfaction_threshold.ID: satisfaction_threshold,
     code_format.ID: code_format,
     quantified_value.ID: quantified_value,
+    vague_target.ID: vague_target,
+    description_repeats_name.ID: description_repeats_name,
+    less_than_one.ID: less_than_one,
+    duplicate_project.ID: duplicate_project,
+    unit_consistency.ID: unit_consistency,
 }
 
 __all__ = ["RULES", "Finding", "Rule", "RuleContext"]

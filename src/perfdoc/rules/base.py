@@ -37,12 +37,27 @@ DIGIT = re.compile("[0-9０-９]")
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a rule found: the file, the dotted path in it, and the message."""
+    """One thing a rule found: the file, the dotted path in it, and the message.
+
+    *level* lets a rule lower one finding below its configured level (a rule
+    whose errors and warnings differ in kind); it never raises one.
+    """
 
     source: YamlFile
     at: Path_
     message: str
     key: bool = False
+    level: Level | None = None
+
+    def level_under(self, configured: Level) -> Level:
+        """Return the level to report: *configured*, or this finding's own when less severe."""
+        if self.level is None:
+            return configured
+        return max(configured, self.level, key=_SEVERITY.index)
+
+
+#: Levels from most to least severe.
+_SEVERITY = (Level.ERROR, Level.WARNING, Level.INFO)
 
 
 class NoOptions(BaseModel):

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfdoc.document import Document
+from perfdoc.document import DOCUMENT_FILE, Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import Finding, Pattern, RuleContext
@@ -66,11 +66,13 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     year = doc.meta.year
     for project in doc.projects:
         model = project.model
-        if not unit_pattern.search(model.unit_code):
+        if not unit_pattern.search(project.unit_code):
+            # A code given once in document.yaml is reported there (once).
+            shared = "unit_code" in project.from_document
             yield Finding(
-                project.source, ("unit_code",),
+                doc.sources[DOCUMENT_FILE] if shared else project.source, ("unit_code",),
                 _("单位编码 (unit_code) '{code}' does not match the pattern {pattern}").format(
-                    code=model.unit_code, pattern=unit_pattern.pattern
+                    code=project.unit_code, pattern=unit_pattern.pattern
                 ),
             )
         m = code_pattern.search(model.code)

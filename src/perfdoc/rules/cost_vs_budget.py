@@ -59,7 +59,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if "cost" not in ctx.vocab_for(project).kinds(indicator.level1, indicator.level2):
             continue
         budget = project.model.budget.total
-        money_unit = project.model.money_unit.strip()
+        money_unit = project.money_unit.strip()
         budget_wan = _in_wan(budget, money_unit)
         if budget_wan is None:
             continue  # a unit we cannot convert: nothing sound to compare
