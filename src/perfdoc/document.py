@@ -63,11 +63,6 @@ class Document:
     projects: list[Project]
     sources: dict[str, YamlFile] = field(default_factory=dict)
 
-    @property
-    def input_files(self) -> list[Path]:
-        """Every file the document was read from, in a stable order."""
-        return sorted(yf.path for yf in self.sources.values())
-
 
 def _load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[Problem]]:
     yf, problems = load_yaml(path, display_path(path))
