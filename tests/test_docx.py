@@ -325,3 +325,33 @@ def test_each_line_of_a_prose_field_is_a_paragraph(cli, example) -> None:
     # Two paragraphs (the blank line is no paragraph), never a line break.
     assert texts[first + 1] == "第二段总体目标。"
     assert not body.findall(".//" + w("br"))
+
+
+def test_items_numbered_by_hand_get_no_second_number(cli, example) -> None:
+    edit(example / "goals.yaml", "  - title: 贯彻执行上级的各项方针政策",
+         "  - title: 一、贯彻执行上级的各项方针政策")
+    text = (example / "goals.yaml").read_text(encoding="utf-8")
+    # Number every itemized goal by hand, so perfdoc adds none.
+    count = 0
+
+    def mark(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f"  - title: ({count + 1})"
+
+    (example / "goals.yaml").write_text(re.sub(r"  - title: (?!一、)", mark, text),
+                                        encoding="utf-8")
+    texts = paragraph_texts(part(build_docx(cli, example), "word/document.xml"))
+    assert count >= 1
+    assert "一、贯彻执行上级的各项方针政策" in texts
+    assert [t for t in texts if t.startswith("(2)")]
+    assert not [t for t in texts if re.match(r"[0-9]+、(一、|\()", t)]
+
+
+def test_numbering_off(cli, example) -> None:
+    edit(example / "document.yaml", "settings:\n", "settings:\n  numbering: false\n")
+    texts = paragraph_texts(part(build_docx(cli, example), "word/document.xml"))
+    assert "贯彻执行上级的各项方针政策" in texts
+    assert "1、贯彻执行上级的各项方针政策" not in texts
+    # Table titles keep their numbers: they are how the 目录 tells tables apart.
+    assert any(t.startswith("1.2023 年省级衔接") for t in texts)

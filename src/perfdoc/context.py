@@ -29,6 +29,7 @@ from typing import Any, TypedDict
 
 from perfdoc.document import Document
 from perfdoc.model import DocumentFile, Indicator
+from perfdoc.numbering import has_marker, numbered
 
 PART1_TITLE = "第一部分　部门整体绩效目标"
 PART2_TITLE = "第二部分　预算项目绩效目标"
@@ -97,8 +98,8 @@ def format_percent(value: Decimal) -> str:
 
 
 def project_title(number: int, name: str) -> str:
-    """Return the table title, ``N.<项目名称>绩效目标表``."""
-    return f"{number}.{name}绩效目标表"
+    """Return the table title, ``N.<项目名称>绩效目标表``; a name numbered by hand keeps its own."""
+    return f"{name}绩效目标表" if has_marker(name) else f"{number}.{name}绩效目标表"
 
 
 def indicator_rows(indicators: Sequence[Indicator]) -> list[dict[str, str]]:
@@ -188,6 +189,9 @@ def build_context(doc: Document) -> dict[str, Any]:
     """Return the template context for *doc*."""
     meta = doc.meta
     decimals = meta.settings.decimals
+    on = meta.settings.numbering
+    titles = numbered([g.title for g in doc.goals.itemized_goals], "、", enabled=on)
+    leads = numbered([m.lead for m in doc.goals.measures], ".", enabled=on)
     projects = []
     for i, project in enumerate(doc.projects, start=1):
         m = project.model
@@ -210,7 +214,7 @@ def build_context(doc: Document) -> dict[str, Any]:
                     k: format_percent(getattr(m.funding_plan, k))
                     for k in ("mar", "jun", "oct", "dec")
                 },
-                "goals": [f"{n}.{line}" for n, line in enumerate(m.goals, start=1)],
+                "goals": numbered(m.goals, ".", enabled=on),
                 "rows": indicator_rows(m.indicators),
             }
         )
@@ -229,15 +233,19 @@ def build_context(doc: Document) -> dict[str, Any]:
         # paragraphs, one per non-empty line, which is what the default prints.
         "overall_goal": meta.overall_goal,
         "overall_goal_paragraphs": paragraphs(meta.overall_goal),
+        # .heading and .lead_line are what the default prints: numbered by
+        # perfdoc, or as written when the author numbered them (numbering.py).
         "itemized_goals": [
-            {"number": n, "title": g.title, "goal": g.goal, "indicators": g.indicators,
-             "goal_paragraphs": paragraphs(g.goal),
+            {"number": n, "title": g.title, "heading": heading_text, "goal": g.goal,
+             "indicators": g.indicators, "goal_paragraphs": paragraphs(g.goal),
              "indicators_paragraphs": paragraphs(g.indicators)}
-            for n, g in enumerate(doc.goals.itemized_goals, start=1)
+            for n, (g, heading_text) in enumerate(zip(doc.goals.itemized_goals, titles,
+                                                      strict=True), start=1)
         ],
         "measures": [
-            {"number": n, "lead": m.lead, "body": m.body, "body_paragraphs": paragraphs(m.body)}
-            for n, m in enumerate(doc.goals.measures, start=1)
+            {"number": n, "lead": m.lead, "lead_line": lead, "body": m.body,
+             "body_paragraphs": paragraphs(m.body)}
+            for n, (m, lead) in enumerate(zip(doc.goals.measures, leads, strict=True), start=1)
         ],
         "projects": projects,
     }

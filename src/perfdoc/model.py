@@ -173,6 +173,9 @@ class Settings(_Strict):
     checks: dict[str, RuleSetting | bool] = Field(
         default_factory=dict, title="检查规则", description="按规则编号设置：false 关闭，或给出级别和选项"
     )
+    numbering: bool = Field(
+        True, title="自动编号",
+        description="false 时不为分项绩效目标、保障措施和项目绩效目标编号；已自带编号的列表总是照原样印")
     date: datetime.date | None = Field(
         None, title="文档日期", description="写入 .docx 属性的日期；不填则用 SOURCE_DATE_EPOCH 或 1月1日"
     )

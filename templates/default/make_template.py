@@ -364,7 +364,7 @@ def document_xml() -> str:
         *more_paragraphs("overall_goal_paragraphs", first=True),
         heading("headings.itemized"),
         tag_para("{%p for g in itemized_goals %}"),
-        para("{{ g.number }}、{{ g.title }}", "Heading3"),
+        para("{{ g.heading }}", "Heading3"),
         para(runs=run("绩效目标：", bold=True) + run("{{ g.goal_paragraphs[0] }}")),
         *more_paragraphs("g.goal_paragraphs"),
         para(runs=run("绩效指标：", bold=True) + run("{{ g.indicators_paragraphs[0] }}")),
@@ -372,7 +372,7 @@ def document_xml() -> str:
         tag_para("{%p endfor %}"),
         heading("headings.measures"),
         tag_para("{%p for m in measures %}"),
-        para(runs=run("{{ m.number }}.{{ m.lead }}", bold=True)
+        para(runs=run("{{ m.lead_line }}", bold=True)
              + run("{{ m.body_paragraphs[0] }}")),
         *more_paragraphs("m.body_paragraphs"),
         tag_para("{%p endfor %}"),

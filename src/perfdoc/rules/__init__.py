@@ -20,6 +20,7 @@ from perfdoc.rules import (
     indicator_coverage,
     indicator_hierarchy,
     less_than_one,
+    numbering,
     quantified_value,
     satisfaction_threshold,
     spending_plan,
@@ -50,6 +51,7 @@ RULES: dict[str, Rule] = {
     less_than_one.ID: less_than_one,
     duplicate_project.ID: duplicate_project,
     unit_consistency.ID: unit_consistency,
+    numbering.ID: numbering,
 }
 
 __all__ = ["RULES", "Finding", "Rule", "RuleContext"]
