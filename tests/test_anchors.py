@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from lxml import etree
 
 from perfdoc.errors import ConversionError
 from perfdoc.paginate import printed_pages
-from perfdoc.render import default_template_bytes
 from tests.conftest import Run, edit, needs_libreoffice
+from tests.docxtemplates import changed_template
 from tests.docxtext import NS, paragraph_texts, part, w
 from tests.seedtext import normalize
 from tests.test_pdf import STEM, footer_number, pages_text
@@ -118,28 +117,24 @@ def test_awkward_project_names_get_true_numbers(cli, example) -> None:
 
 def restyled_template(tmp_path: Path) -> Path:
     """The default template with 宋体 2号 section headings and a static paragraph added."""
-    with zipfile.ZipFile(io.BytesIO(default_template_bytes())) as zf:
-        parts = {i: zf.read(i) for i in zf.infolist()}
-    for info, data in parts.items():
-        if info.filename == "word/styles.xml":
-            styles = etree.fromstring(data)
-            rpr = styles.find("w:style[@w:styleId='Heading2']/w:rPr", NS)
-            rpr.find("w:rFonts", NS).set(w("eastAsia"), "宋体")
-            for size in ("w:sz", "w:szCs"):
-                rpr.find(size, NS).set(w("val"), "44")
-            parts[info] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8",
-                                         standalone=True)
-        elif info.filename == "word/document.xml":
-            xml = data.decode()
-            at = xml.rindex("<w:p>", 0, xml.index("{{ headings.itemized.text }}"))
-            static = ("<w:p><w:r><w:t>本模板在此处加入一段固定说明文字，用来检验页码随版式移动。"
-                      + "这段文字足够长，把下面的标题推到下一页。" * 14 + "</w:t></w:r></w:p>")
-            parts[info] = (xml[:at] + static + xml[at:]).encode()
-    target = tmp_path / "restyled.docx"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info, data in parts.items():
-            zf.writestr(info, data)
-    return target
+
+    def restyle(xml: str) -> str:
+        styles = etree.fromstring(xml.encode("utf-8"))
+        rpr = styles.find("w:style[@w:styleId='Heading2']/w:rPr", NS)
+        rpr.find("w:rFonts", NS).set(w("eastAsia"), "宋体")
+        for size in ("w:sz", "w:szCs"):
+            rpr.find(size, NS).set(w("val"), "44")
+        return etree.tostring(styles, xml_declaration=True, encoding="UTF-8",
+                              standalone=True).decode("utf-8")
+
+    def add_paragraph(xml: str) -> str:
+        at = xml.rindex("<w:p>", 0, xml.index("{{ headings.itemized.text }}"))
+        static = ("<w:p><w:r><w:t>本模板在此处加入一段固定说明文字，用来检验页码随版式移动。"
+                  + "这段文字足够长，把下面的标题推到下一页。" * 14 + "</w:t></w:r></w:p>")
+        return xml[:at] + static + xml[at:]
+
+    return changed_template(tmp_path / "restyled.docx",
+                            {"word/styles.xml": restyle, "word/document.xml": add_paragraph})
 
 
 @needs_libreoffice

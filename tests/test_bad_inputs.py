@@ -13,7 +13,6 @@ built .docx, internal errors, unreadable files and untrusted templates.
 from __future__ import annotations
 
 import importlib.util
-import io
 import os
 import re
 import shlex
@@ -26,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from perfdoc.rules import RULES
-from tests.conftest import EXAMPLE, ROOT, Run
+from tests import docxtemplates
+from tests.conftest import EXAMPLE, Run
 
 CASES_DIR = Path(__file__).resolve().parent / "bad_inputs"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and re.match(r"\d{3}-", p.name))
@@ -309,20 +309,7 @@ def test_a_bug_in_one_document_does_not_stop_the_batch(cli, tmp_path, monkeypatc
 
 def template_with(tmp_path: Path, paragraph: str) -> Path:
     """Copy the default template and add a paragraph holding *paragraph* to its body."""
-    source = ROOT / "templates" / "default" / "template.docx"
-    target = tmp_path / "custom.docx"
-    out = io.BytesIO()
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                added = f"<w:p><w:r><w:t>{paragraph}</w:t></w:r></w:p>"
-                xml = xml.replace("<w:body>", "<w:body>" + added, 1)
-                data = xml.encode("utf-8")
-            dst.writestr(info, data)
-    target.write_bytes(out.getvalue())
-    return target
+    return docxtemplates.template_with(tmp_path / "custom.docx", paragraph)
 
 
 def test_template_with_unknown_variable(tmp_path, cli, example, monkeypatch) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import io
 import os
 import stat
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from perfdoc import sandbox
 from perfdoc.convert import ConverterPool
 from perfdoc.outputs import MAX_STEM_BYTES, output_stem
 from tests.conftest import ROOT
+from tests.docxtemplates import changed_template
 
 FAKE_CONVERTER = ROOT / "tests" / "fixtures" / "fake_converter.py"
 
@@ -94,18 +93,12 @@ def test_a_template_that_lost_a_heading_bookmark_is_the_templates_error(
     # (which would never be asked) stands in for LibreOffice here.
     monkeypatch.setattr(perfdoc.convert, "ConverterPool",
                         functools.partial(ConverterPool, helper=FAKE_CONVERTER))
-    source = ROOT / "templates" / "default" / "template.docx"
-    custom = tmp_path / "custom.docx"
-    out = io.BytesIO()
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                marker = b'w:name="{{ headings.overall.anchor }}"'
-                assert marker in data
-                data = data.replace(marker, b'w:name="Renamed"')
-            dst.writestr(info, data)
-    custom.write_bytes(out.getvalue())
+    def rename(xml: str) -> str:
+        marker = 'w:name="{{ headings.overall.anchor }}"'
+        assert marker in xml
+        return xml.replace(marker, 'w:name="Renamed"')
+
+    custom = changed_template(tmp_path / "custom.docx", {"word/document.xml": rename})
     run = cli("build", example, "--template", custom, "--min-level", "error")
     assert run.code == 1, run.err
     assert "PerfdocOverall" in run.out and "(template)" in run.out

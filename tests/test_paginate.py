@@ -34,6 +34,7 @@ from perfdoc.plan import Job
 from perfdoc.render import default_template_bytes
 from perfdoc.workspace import Workspace
 from tests.conftest import EXAMPLE
+from tests.docxtemplates import with_parts
 from tests.docxtext import w
 
 ANCHORS = ["PerfdocOverall", "PerfdocItemized", "PerfdocMeasures", "PerfdocProject1",
@@ -169,15 +170,11 @@ def test_missing_bookmarks_of_the_rendered_example(job: Job, draft: bytes) -> No
 
 
 def test_a_template_that_lost_a_bookmark(draft: bytes) -> None:
-    def rename(xml: bytes) -> bytes:
-        return xml.replace(b'w:name="PerfdocItemized"', b'w:name="SomethingElse"')
+    def rename(xml: str) -> str:
+        return xml.replace('w:name="PerfdocItemized"', 'w:name="SomethingElse"')
 
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(draft)) as src, zipfile.ZipFile(out, "w") as dst:
-        for name in src.namelist():
-            data = src.read(name)
-            dst.writestr(name, rename(data) if name == "word/document.xml" else data)
-    assert missing_bookmarks(out.getvalue(), [PART1_ANCHOR, *ANCHORS]) == ["PerfdocItemized"]
+    renamed = with_parts(draft, {"word/document.xml": rename})
+    assert missing_bookmarks(renamed, [PART1_ANCHOR, *ANCHORS]) == ["PerfdocItemized"]
 
 
 # --------------------------------------------------------------------------- fill_toc
