@@ -111,12 +111,13 @@ def _seconds(name: str) -> float | None:
 
 def _check_source_date_epoch() -> None:
     """Refuse a SOURCE_DATE_EPOCH that no date in a .docx can carry."""
-    from perfdoc.render import MAX_EPOCH
+    from perfdoc.render import source_date_epoch
 
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value and (not value.isascii() or not value.isdigit() or int(value) > MAX_EPOCH):
+    try:
+        source_date_epoch()
+    except ValueError as exc:
         raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds since 1970 up to the "
-                           "year 9999, not {value}").format(value=value))
+                           "year 9999, not {value}").format(value=exc.args[0])) from None
 
 
 def _check_converter(address: str) -> None:

@@ -72,6 +72,15 @@ def _load(path: Path, model: type[M]) -> tuple[YamlFile | None, M | None, list[P
     return yf, instance, problems + more
 
 
+def is_inside(path: Path, root: Path) -> bool:
+    """Say whether *path*, with symlinks resolved, lies inside *root*."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def outside(path: Path, bases: Sequence[Path]) -> Problem | None:
     """Refuse *path* when, links resolved, it lies outside every folder of *bases*.
 
@@ -91,7 +100,7 @@ def outside(path: Path, bases: Sequence[Path]) -> Problem | None:
         return Problem(display_path(path), 1, 1, Level.ERROR, "io",
                        _("this link cannot be followed (the links form a loop); replace it "
                          "with the file"))
-    if any(real == base or base in real.parents for base in bases):
+    if any(is_inside(real, base) for base in bases):
         return None
     if len(bases) == 1:
         message = _("this is a link to a place outside the document folder; perfdoc reads "

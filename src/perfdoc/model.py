@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -61,20 +62,22 @@ def _invisible(value: str, pattern: re.Pattern[str]) -> str:
     )
 
 
-def _single_line(value: str) -> str:
-    """Refuse what has no place in a name or a table cell: breaks, controls, blanks."""
-    _invisible(value, _INVISIBLE)
-    if value and not value.strip():
-        raise PydanticCustomError("blank", "is only whitespace")
-    return value
+def _visible(pattern: re.Pattern[str]) -> Callable[[str], str]:
+    """Return a validator refusing *pattern*'s characters and whitespace-only values."""
+
+    def check(value: str) -> str:
+        _invisible(value, pattern)
+        if value and not value.strip():
+            raise PydanticCustomError("blank", "is only whitespace")
+        return value
+
+    return check
 
 
-def _prose(value: str) -> str:
-    """Like ``_single_line``, but line breaks separate paragraphs and are allowed."""
-    _invisible(value, _INVISIBLE_IN_PROSE)
-    if value and not value.strip():
-        raise PydanticCustomError("blank", "is only whitespace")
-    return value
+#: Names and table cells: no breaks, controls or blanks.
+_single_line = _visible(_INVISIBLE)
+#: Prose: the same, except that line breaks separate paragraphs.
+_prose = _visible(_INVISIBLE_IN_PROSE)
 
 
 # Plain decimal notation: no sign but minus, no leading zeros, no exponent,

@@ -16,7 +16,7 @@ from typing import Literal
 
 from perfdoc import __version__
 from perfdoc.check import CheckOptions, check_folder
-from perfdoc.document import DOCUMENT_FILE, Document, allowed_bases, outside
+from perfdoc.document import DOCUMENT_FILE, Document, allowed_bases, is_inside, outside
 from perfdoc.i18n import _
 from perfdoc.load import load_yaml
 from perfdoc.model import DocumentFile
@@ -30,7 +30,6 @@ from perfdoc.workspace import (
     Workspace,
     config_location,
     find_workspace,
-    is_inside,
     resolve_document_path,
 )
 from perfdoc.yamlfile import YamlFile

@@ -113,12 +113,28 @@ def document_date(settings_date: datetime.date | None, year: int) -> datetime.da
     """Pick the timestamp recorded in the .docx: the document's, SOURCE_DATE_EPOCH, or 1 Jan."""
     if settings_date is not None:
         return datetime.datetime(settings_date.year, settings_date.month, settings_date.day)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isascii() and epoch.isdigit() and int(epoch) <= MAX_EPOCH:
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).replace(
+    try:
+        epoch = source_date_epoch()
+    except ValueError:  # the command line refuses it first (exit 2)
+        epoch = None
+    if epoch is not None:
+        return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).replace(
             tzinfo=None
         )
     return datetime.datetime(year, 1, 1)
+
+
+def source_date_epoch() -> int | None:
+    """Return SOURCE_DATE_EPOCH, or ``None`` when unset.
+
+    Raises ``ValueError`` when the value is no date a .docx can hold.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_EPOCH:
+        raise ValueError(value)
+    return int(value)
 
 
 def _core_xml(title: str, author: str, when: datetime.datetime) -> bytes:

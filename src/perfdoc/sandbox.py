@@ -99,9 +99,6 @@ class _Counted:
 #: A number of nine digits or more in a format string: a width of gigabytes.
 _WIDE = re.compile(r"[0-9]{9,}")
 
-_OPERATIONS = {"*": "*", "**": "**", "+": "+", "%": "%"}
-
-
 def _huge(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT
 
@@ -193,7 +190,7 @@ class _Environment(SandboxedEnvironment):
         if too_big:
             raise TemplateBudgetExceeded(_(
                 "the template asks for a value too large to build ({what})").format(
-                what=_OPERATIONS.get(operator, operator)))
+                what=operator))
         return super().call_binop(context, operator, left, right)
 
     def concat(self, parts: Iterable[str]) -> str:

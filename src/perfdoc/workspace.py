@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from perfdoc.document import DOCUMENT_FILE
+from perfdoc.document import DOCUMENT_FILE, is_inside
 from perfdoc.i18n import _
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem, display_path
@@ -183,15 +183,6 @@ class TomlSource:
 def config_location(root: Path, key: str) -> tuple[int, int]:
     """Return the line and column of a top-level *key*'s value in ``perfdoc.toml``."""
     return TomlSource(root / CONFIG_FILE, prefix=()).locate((key,), value=True)
-
-
-def is_inside(path: Path, root: Path) -> bool:
-    """Say whether *path*, with symlinks resolved, lies inside *root*."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def resolve_document_path(
