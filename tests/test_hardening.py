@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,26 @@ def test_a_template_that_lost_a_heading_bookmark_is_the_templates_error(
     assert run.code == 1, run.err
     assert "PerfdocOverall" in run.out and "(template)" in run.out
     assert not (example / "build").exists()
+
+
+def test_an_external_entity_in_a_template_reads_nothing(tmp_path: Path, cli, example) -> None:
+    # XXE: a template whose document.xml declares an entity pointing at a
+    # local file.  python-docx parses parts without resolving entities, so
+    # the secret must reach no part of the output, whatever the exit code.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-XXE", encoding="utf-8")
+
+    def xxe(xml: str) -> str:
+        head, sep, rest = xml.partition("?>")
+        doctype = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        return head + sep + doctype + rest.replace(
+            "<w:body>", "<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p>", 1)
+
+    template = changed_template(tmp_path / "xxe.docx", {"word/document.xml": xxe})
+    run = cli("build", example, "--format", "docx", "--template", template,
+              "--min-level", "error")
+    assert run.code in (0, 1), run.err
+    assert "TOP-SECRET" not in run.out + run.err
+    for docx in (example / "build").glob("*.docx"):
+        with zipfile.ZipFile(docx) as z:
+            assert not any(b"TOP-SECRET" in z.read(name) for name in z.namelist())
