@@ -322,6 +322,7 @@ class Helper:
             count += 1
             src = self.folder / "work" / f"{count}.docx"
             pdf = src.with_suffix(".pdf")
+            answer: Frame = ({"ok": False, "error": "no answer"}, b"")
             try:
                 if header.get("op") != "convert":
                     raise ValueError(f"unknown request {header.get('op')!r}")
@@ -334,17 +335,17 @@ class Helper:
                                   filtername="writer_pdf_Export",
                                   filter_options=list(header.get("options", [])),
                                   update_index=True)
-                result = pdf.read_bytes()
+                answer = ({"ok": True}, pdf.read_bytes())
             except Exception as exc:  # any failure is the answer, not the helper's end
-                write_frame(self.out, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
-            else:
-                write_frame(self.out, {"ok": True}, result)
-            finally:
-                for path in (src, pdf):
-                    try:
-                        path.unlink()
-                    except OSError:
-                        pass
+                answer = ({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, b"")
+            # The document and its PDF are removed before perfdoc hears back, so
+            # none outlives its conversion even for a moment.
+            for path in (src, pdf):
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+            write_frame(self.out, *answer)
 
 
 def main() -> None:
