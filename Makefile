@@ -7,7 +7,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-EXAMPLE := examples/sanjia_2024
+EXAMPLES := examples/sanjia_2024 examples/yunling_2024
 
 .PHONY: install system-deps test-deps demo test test-fast lint schema docs template locale fuzz bench clean
 
@@ -26,9 +26,9 @@ test-deps: install
 	$(BIN)/perfdoc doctor --install --with-test-deps >/dev/null
 
 demo: install system-deps
-	$(BIN)/perfdoc validate $(EXAMPLE)
-	$(BIN)/perfdoc check $(EXAMPLE)
-	$(BIN)/perfdoc build $(EXAMPLE)
+	$(BIN)/perfdoc validate $(EXAMPLES)
+	$(BIN)/perfdoc check $(EXAMPLES)
+	$(BIN)/perfdoc build $(EXAMPLES)
 
 test: install test-deps
 	$(BIN)/pytest
@@ -61,4 +61,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(EXAMPLE)/build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(addsuffix /build,$(EXAMPLES)) dist .pytest_cache .mypy_cache .ruff_cache
