@@ -29,6 +29,7 @@ from perfdoc.problems import Level, Problem
 from perfdoc.resources import resource
 from perfdoc.safezip import ZipRefused, check_zip
 from perfdoc.sandbox import DEFAULT_RENDER_TIMEOUT, TemplateBudgetExceeded, budget, environment
+from perfdoc.symbols import unify_symbols
 
 
 def escape(text: str) -> str:
@@ -246,6 +247,7 @@ def render_docx(
             raise
         raise _template_error(template_display, _("the template's code failed: {what}").format(
             what=f"{type(exc).__name__}: {exc}")) from None
+    unify_symbols(tpl.docx.element.body, tpl.docx.styles.element)
     buffer = io.BytesIO()
     tpl.save(buffer)
     return repack(buffer.getvalue(), title=title, author=author, when=when,
