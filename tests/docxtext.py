@@ -18,8 +18,12 @@ def part(docx: Path, name: str) -> etree._Element:
 
 
 def paragraph_texts(root: etree._Element) -> list[str]:
-    """Every paragraph's text, in document order, tables and w:sdt included."""
-    return ["".join(p.itertext()) for p in root.iter(f"{{{W}}}p")]
+    """Every paragraph's text, in document order, tables and w:sdt included.
+
+    A body paragraph's indent (two ideographic spaces) is left out: it is
+    layout, tested on its own in test_docx.
+    """
+    return ["".join(p.itertext()).removeprefix("\u3000\u3000") for p in root.iter(f"{{{W}}}p")]
 
 
 def w(name: str) -> str:

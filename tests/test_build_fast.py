@@ -128,7 +128,9 @@ def test_the_toc_carries_the_pages_the_converter_laid_out(example: Path, fake: F
     assert sorted(result.written) == sorted([out.docx, out.pdf])
     # The .docx's 目录 is the layout the converter was told, counted from PerfdocPart1.
     assert docx_numbers(example) == SEED_PAGES
-    assert destination_pages(out.pdf.read_bytes()) == {a: p - 1 for a, p in SEED_LAYOUT.items()}
+    headings = {a: p for a, p in destination_pages(out.pdf.read_bytes()).items()
+                if not a.startswith("PerfdocRow")}
+    assert headings == {a: p - 1 for a, p in SEED_LAYOUT.items()}
     # The stamp records the pages, the one pass, and the files' hashes.
     recorded = stamp(example)
     assert recorded["pages"] == SEED_PAGES
@@ -138,7 +140,8 @@ def test_the_toc_carries_the_pages_the_converter_laid_out(example: Path, fake: F
     # One converter, started once, converted the draft once.
     assert len(fake.events("start")) == 1
     [converted] = fake.events("convert")
-    assert converted["bookmarks"] == list(SEED_LAYOUT)
+    assert [b for b in converted["bookmarks"] if not b.startswith("PerfdocRow")] == list(
+        SEED_LAYOUT)
 
     # Unchanged inputs: skipped, and no converter is even started.
     before = snapshot(out.folder)
@@ -157,6 +160,65 @@ def test_the_default_layout_puts_each_heading_a_page_later(example: Path, fake: 
     assert stamp(example)["pages"] == DEFAULT_PAGES
     pages = destination_pages(out.pdf.read_bytes())
     assert pages[PART1_ANCHOR] == 2 and pages["PerfdocPart2"] == 6
+
+
+def _indicator_labels(docx: bytes, project: int) -> list[tuple[str, str, str, str]]:
+    """Return each data row of *project*'s indicator table: (一级 merge, 一级, 二级 merge, 二级)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    tables = [t for t in body.iter(f"{w}tbl")
+              if t.find(f"{w}tblPr/{w}tblCaption").get(f"{w}val") == "绩效指标"]
+    rows = []
+    for tr in tables[project - 1].findall(f"{w}tr")[1:]:
+        cells = tr.findall(f"{w}tc")[:2]
+        merges = [c.find(f"{w}tcPr/{w}vMerge") for c in cells]
+        kinds = ["" if m is None else (m.get(f"{w}val") or "continue") for m in merges]
+        texts = ["".join(c.itertext()) for c in cells]
+        rows.append((kinds[0], texts[0], kinds[1], texts[1]))
+    return rows
+
+
+def test_labels_repeat_where_a_table_continues_on_a_new_page(example: Path, fake: Fake) -> None:
+    # Project 1's sixth row (产出指标 / 质量指标, inside both merges) begins a page.
+    fake.layout({**SEED_LAYOUT, "PerfdocRow1x5": 8, "PerfdocProject2": 9})
+    [result] = build(example).results
+    assert result.status == "built", result.message
+    docx = outputs(example).docx.read_bytes()
+    rows = _indicator_labels(docx, 1)
+    assert rows[4] == ("continue", "", "restart", "质量指标")
+    assert rows[5] == ("restart", "产出指标", "restart", "质量指标")
+    # The rows after it go on as before; so does the other project.
+    assert rows[6] == ("restart", "效益指标", "restart", "经济效益指标")
+    assert _indicator_labels(docx, 2)[1][0] == "continue"
+    # It took a second conversion, of the .docx with the labels repeated, and
+    # the stamp remembers the row, so a rebuild needs one conversion again.
+    assert stamp(example)["page_tops"] == [[1, 5]]
+    assert stamp(example)["libreoffice_passes"] == 2
+    first, second = fake.events("convert")
+    assert first["bookmarks"] == second["bookmarks"]
+    [again] = build(example, force=True).results
+    assert again.status == "built"
+    assert stamp(example)["libreoffice_passes"] == 1
+    assert outputs(example).docx.read_bytes() == docx
+    # build --check renders with the recorded rows and finds the .docx fresh.
+    [checked] = build(example, check_only=True).results
+    assert checked.status == "fresh", checked.stale
+
+
+def test_a_row_that_starts_its_group_on_a_new_page_needs_nothing(example: Path,
+                                                                 fake: Fake) -> None:
+    # Row 6 begins 效益指标: its labels print anyway, so one conversion is enough.
+    fake.layout({**SEED_LAYOUT, "PerfdocRow1x6": 8, "PerfdocProject2": 9})
+    [result] = build(example).results
+    assert result.status == "built", result.message
+    assert stamp(example)["page_tops"] == []
+    assert stamp(example)["libreoffice_passes"] == 1
 
 
 def test_a_converter_that_crashes_once_is_restarted(example: Path, fake: Fake) -> None:

@@ -73,7 +73,18 @@ def test_styles_name_east_asian_fonts(built) -> None:
     normal = styles.find("w:style[@w:styleId='Normal']", NS)
     assert normal.find("w:rPr/w:sz", NS).get(w("val")) == "32"  # 3号
     assert normal.find("w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-CN"
-    assert normal.find("w:pPr/w:ind", NS).get(w("firstLineChars")) == "200"
+    # The body's first-line indent is two ideographic spaces in each body
+    # paragraph (LibreOffice drops punctuation hanging from an indented first
+    # line); headings keep a 2-character indent of their own.
+    assert normal.find("w:pPr/w:ind", NS).get(w("firstLineChars")) == "0"
+    for heading in ("Heading2", "Heading3"):
+        style = styles.find(f"w:style[@w:styleId='{heading}']", NS)
+        assert style.find("w:pPr/w:ind", NS).get(w("firstLineChars")) == "200"
+    body = part(built, "word/document.xml")
+    prose = [p for p in body.iter(w("p")) if p.find("w:pPr/w:pStyle", NS) is None
+             and "".join(p.itertext()).strip()]
+    assert len(prose) > 10
+    assert all("".join(p.itertext()).startswith("\u3000\u3000") for p in prose)
     spacing = normal.find("w:pPr/w:spacing", NS)
     assert (spacing.get(w("line")), spacing.get(w("lineRule"))) == ("579", "exact")
     head = styles.find("w:style[@w:styleId='TableHead']", NS)

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from perfdoc.convert import ConverterPool
 from tests.conftest import EXAMPLE, RUN_TMP, edit, needs_libreoffice, soffice_processes
 from tests.docxtext import NS, part, w
-from tests.seedtext import normalize, seed_units
+from tests.seedtext import normalize
 
 pytestmark = [needs_libreoffice, pytest.mark.libreoffice]
 STEM = "承德县三家镇人民政府_2024年部门预算绩效文本"
@@ -59,16 +59,6 @@ def toc_entries(pdf: Path) -> list[tuple[str, int]]:
 def footer_number(page: str) -> int | None:
     m = re.search(r"—\s*(\d+)\s*—\s*$", page.strip())
     return int(m.group(1)) if m else None
-
-
-def test_pdf_contains_every_seed_sentence_and_cell(built) -> None:
-    # Reading order (not -layout), footers removed, so paragraphs that cross a
-    # page and table cells that wrap read as one text.
-    raw = subprocess.run(["pdftotext", str(built / f"{STEM}.pdf"), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    text = normalize(re.sub(r"—\s*\d+\s*—", "", raw))
-    missing = [u for u in seed_units() if u not in text]
-    assert not missing, missing
 
 
 def test_toc_numbers_match_the_page_footers(built) -> None:
@@ -157,7 +147,8 @@ def test_failed_pdf_step_keeps_the_previous_pair(cli, example, monkeypatch) -> N
     out = example / "build"
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     edit(example / "document.yaml", "承德县财政局审核", "承德县财政局复核")
-    monkeypatch.setenv("PERFDOC_TIMEOUT", "0.01")  # every conversion "hangs"
+    # Enough for the template (about 0.1 s), far too little for any conversion.
+    monkeypatch.setenv("PERFDOC_TIMEOUT", "0.5")
     run = cli("build", example)
     assert run.code == 3
     assert "--format docx" in run.err

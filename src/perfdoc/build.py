@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from perfdoc import __version__
-from perfdoc.context import PART1_ANCHOR, build_context, cover_title, page_anchors
+from perfdoc.context import (
+    PART1_ANCHOR,
+    build_context,
+    continued_rows,
+    cover_title,
+    page_anchors,
+)
 from perfdoc.errors import (
     INTERNAL_ERROR,
     DocumentError,
@@ -38,7 +44,14 @@ from perfdoc.errors import (
 )
 from perfdoc.i18n import _
 from perfdoc.outputs import file_sha256, read_stamp, sha256, stamp_bytes, write_together
-from perfdoc.paginate import OnePass, PageNumbering, UntilSettled, fill_toc, missing_bookmarks
+from perfdoc.paginate import (
+    OnePass,
+    PageNumbering,
+    UntilSettled,
+    fill_toc,
+    lay_out,
+    missing_bookmarks,
+)
 from perfdoc.plan import BuildOptions, Job, Planned, name_outputs, plan_one
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.render import document_date, render_docx
@@ -198,8 +211,15 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
             # and the PDF comes back as bytes; the label names the document
             # in the converter's messages.
             label = display_path(folder)
-            paginated = _numbering(job, pool).paginate(
-                draft, lambda docx: pool.convert(docx, label=label, pdfa=opts.pdfa))
+
+            def render_with(tops: frozenset[tuple[int, int]]) -> bytes:
+                # The draft has no labels repeated; render again only for some.
+                return render(job, page_tops=tops) if tops else draft
+
+            paginated = lay_out(
+                render_with, _numbering(job, pool),
+                lambda docx: pool.convert(docx, label=label, pdfa=opts.pdfa),
+                lambda tops: continued_rows(job.doc, tops), guess=_recorded_tops(job))
             files[job.outputs.pdf] = paginated.pdf
         if opts.fmt != "pdf":
             files[job.outputs.docx] = paginated.docx if paginated else draft
@@ -208,6 +228,7 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
             "perfdoc": __version__,
             "format": opts.fmt,
             "pages": paginated.pages if paginated else None,
+            "page_tops": sorted(paginated.page_tops) if paginated else [],
             "libreoffice_passes": paginated.passes if paginated else 0,
             "sha256": {path.name: sha256(data) for path, data in files.items()},
         })
@@ -247,12 +268,17 @@ def _failed(folder: Path, problems: list[Problem], exc: PerfdocError,
     return result
 
 
-def render(job: Job, pages: dict[str, int] | None = None) -> bytes:
-    """Render the .docx; with *pages* (anchor -> printed page), its 目录 carries them."""
+def render(job: Job, pages: dict[str, int] | None = None,
+           page_tops: frozenset[tuple[int, int]] = frozenset()) -> bytes:
+    """Render the .docx; with *pages* (anchor -> printed page), its 目录 carries them.
+
+    *page_tops* are the indicator rows that begin a page, where the 一级/二级
+    labels are repeated (see ``paginate.lay_out``).
+    """
     meta = job.doc.meta
     docx = render_docx(
         job.template,
-        build_context(job.doc),
+        build_context(job.doc, page_tops),
         template_display=job.template_display,
         title=f"{meta.unit}{cover_title(meta)}",
         author=meta.unit,
@@ -309,6 +335,20 @@ def _recorded_pages(job: Job) -> dict[str, int] | None:
     return None
 
 
+def _recorded_tops(job: Job) -> frozenset[tuple[int, int]]:
+    """Return the rows the last build repeated labels at, if they still make sense.
+
+    They are the first guess of ``lay_out``: when nothing moved, the first
+    conversion is then the last.
+    """
+    tops = read_stamp(job.outputs.stamp).get("page_tops")
+    if not isinstance(tops, list) or not all(
+            isinstance(t, list) and len(t) == 2 and all(type(n) is int for n in t)
+            for t in tops):
+        return frozenset()
+    return continued_rows(job.doc, [(t[0], t[1]) for t in tops])
+
+
 def compare(job: Job, opts: BuildOptions) -> DocResult:
     """Compare the outputs with what a build would write, without writing anything."""
     result = DocResult(job.doc.folder, "fresh", list(job.problems))
@@ -318,12 +358,13 @@ def compare(job: Job, opts: BuildOptions) -> DocResult:
         result.stale = list(wanted)
     else:
         pages = _recorded_pages(job)
+        tops = _recorded_tops(job)
         for path in wanted:
             if not path.exists():
                 result.stale.append(path)
             elif path.suffix == ".docx":
                 # The .docx is compared byte for byte with a fresh render.
-                if path.read_bytes() != render(job, pages):
+                if path.read_bytes() != render(job, pages, tops):
                     result.stale.append(path)
             elif file_sha256(path) != stamp.get("sha256", {}).get(path.name):
                 # LibreOffice stamps dates into PDFs: the recorded hash stands in.

@@ -23,11 +23,13 @@ bookmark name must start with a letter and stay within 40 characters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypedDict
 
 from perfdoc.document import Document
+from perfdoc.fit import Row, fit_columns
 from perfdoc.model import DocumentFile, Indicator
 from perfdoc.numbering import has_marker, numbered
 
@@ -102,18 +104,57 @@ def project_title(number: int, name: str) -> str:
     return f"{name}绩效目标表" if has_marker(name) else f"{number}.{name}绩效目标表"
 
 
-def indicator_rows(indicators: Sequence[Indicator]) -> list[dict[str, str]]:
+#: The indicator table's column heads, as the default template prints them.
+INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+#: The default template's text width in twips (A4 less 28 and 26 mm margins):
+#: the width every project's indicator columns are fitted into.
+TABLE_WIDTH = 8845
+
+
+#: A row's bookmark: ``PerfdocRow<project number>x<row index>``.
+ROW_ANCHOR = re.compile(r"PerfdocRow([0-9]+)x([0-9]+)")
+
+
+def row_anchor(project: int, row: int) -> str:
+    """Return the bookmark name in indicator row *row* (0-based) of project *project*.
+
+    By these bookmarks perfdoc finds the page each row landed on, to repeat
+    the 一级/二级 labels at the top of a continuation page.
+    """
+    return f"PerfdocRow{project}x{row}"
+
+
+def continued_rows(doc: Document, tops: Iterable[tuple[int, int]]) -> frozenset[tuple[int, int]]:
+    """Return the rows of *tops* whose 一级 label continues from the row before.
+
+    Only at those rows does a page break hide a label: a row that starts a new
+    一级 group shows its labels anyway.
+    """
+    kept = set()
+    for project, row in tops:
+        if not 1 <= project <= len(doc.projects) or row < 1:
+            continue
+        indicators = doc.projects[project - 1].model.indicators
+        if row < len(indicators) and indicators[row].level1 == indicators[row - 1].level1:
+            kept.add((project, row))
+    return frozenset(kept)
+
+
+def indicator_rows(indicators: Sequence[Indicator],
+                   page_tops: frozenset[int] = frozenset()) -> list[dict[str, str]]:
     """Return the indicator rows with their vertical merges.
 
     一级 cells merge over their group; 二级 cells over each run of equal
     consecutive values (the seed has 数量指标 twice, apart, under 产出指标).  A
-    change of 一级 always starts a new 二级 run.
+    change of 一级 always starts a new 二级 run.  A row in *page_tops* begins
+    a page in the PDF: both merges start again there, so that the labels show
+    at the top of the continuation (a merged cell prints only on its first page).
     """
     rows: list[dict[str, str]] = []
     prev1: str | None = None
     prev2: str | None = None
-    for ind in indicators:
-        start1 = ind.level1 != prev1
+    for i, ind in enumerate(indicators):
+        start1 = ind.level1 != prev1 or i in page_tops
         start2 = start1 or ind.level2 != prev2
         rows.append(
             {
@@ -129,6 +170,16 @@ def indicator_rows(indicators: Sequence[Indicator]) -> list[dict[str, str]]:
         )
         prev1, prev2 = ind.level1, ind.level2
     return rows
+
+
+def indicator_columns(rows: Sequence[dict[str, str]]) -> list[int]:
+    """Return the indicator table's column widths in twips, fitted to *rows*' text."""
+    return fit_columns(INDICATOR_HEADS, [
+        Row((r["level1"], r["level2"], r["name"], r["description"], r["value"], r["basis"]),
+            (r["level1_merge"] == "restart", r["level2_merge"] == "restart",
+             True, True, True, True))
+        for r in rows
+    ], TABLE_WIDTH)
 
 
 def headings() -> dict[str, Heading]:
@@ -185,17 +236,32 @@ def page_anchors(doc: Document) -> list[str]:
     return [e["anchor"] for e in toc_entries(doc) if e["numbered"]]
 
 
-def build_context(doc: Document) -> dict[str, Any]:
-    """Return the template context for *doc*."""
+def build_context(doc: Document,
+                  page_tops: frozenset[tuple[int, int]] = frozenset()) -> dict[str, Any]:
+    """Return the template context for *doc*.
+
+    *page_tops* holds the indicator rows, as (project number, row index), that
+    begin a page in the PDF; see ``indicator_rows``.
+    """
     meta = doc.meta
     decimals = meta.settings.decimals
     on = meta.settings.numbering
     titles = numbered([g.title for g in doc.goals.itemized_goals], "、", enabled=on)
     leads = numbered([m.lead for m in doc.goals.measures], ".", enabled=on)
     projects = []
+    # Row bookmarks are numbered after every heading's.
+    bookmark_id = len(_FIXED) + len(doc.projects)
     for i, project in enumerate(doc.projects, start=1):
         m = project.model
         heading = project_heading(i, m.name)
+        rows = indicator_rows(m.indicators, frozenset(r for p, r in page_tops if p == i))
+        # The widths come from the rows as first laid out, without the labels
+        # repeated on continuation pages: repeating them must not move columns.
+        columns = indicator_columns(indicator_rows(m.indicators))
+        for n, row in enumerate(rows):
+            bookmark_id += 1
+            row["anchor"] = row_anchor(i, n)
+            row["bookmark_id"] = str(bookmark_id)
         projects.append(
             {
                 "title": heading["text"],
@@ -215,7 +281,8 @@ def build_context(doc: Document) -> dict[str, Any]:
                     for k in ("mar", "jun", "oct", "dec")
                 },
                 "goals": numbered(m.goals, ".", enabled=on),
-                "rows": indicator_rows(m.indicators),
+                "rows": rows,
+                "columns": columns,
             }
         )
     return {

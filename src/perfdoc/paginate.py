@@ -25,10 +25,12 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from lxml import etree
 
+from perfdoc.context import ROW_ANCHOR
 from perfdoc.errors import ConversionError
 from perfdoc.i18n import _
 from perfdoc.render import rezip, set_update_fields
@@ -36,8 +38,13 @@ from perfdoc.render import rezip, set_update_fields
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+@lru_cache(maxsize=2)
 def destination_pages(pdf: bytes) -> dict[str, int]:
-    """Return each named destination of *pdf* and its 0-based physical page."""
+    """Return each named destination of *pdf* and its 0-based physical page.
+
+    Cached: the 目录 and the continuation pages both ask about the same PDF.
+    Callers must not change the returned dictionary.
+    """
     # Imported here: a .docx-only build never reads a PDF, and pypdf costs
     # ~50 ms of start-up, an eighth of the whole budget for the example.
     from pypdf import PdfReader
@@ -122,6 +129,23 @@ def _set_field_result(instr_run: Any, text: str) -> None:
             return
 
 
+def row_page_tops(pdf: bytes) -> frozenset[tuple[int, int]]:
+    """Return the indicator rows, as (project, row), that begin a new page in *pdf*.
+
+    Each row carries a bookmark (``perfdoc.context.row_anchor``); a row whose
+    page differs from the row before it starts a continuation page.  A template
+    without row bookmarks has none.
+    """
+    pages: dict[tuple[int, int], int] = {}
+    for name, page in destination_pages(pdf).items():
+        if (m := ROW_ANCHOR.fullmatch(name)) is not None:
+            pages[int(m.group(1)), int(m.group(2))] = page
+    return frozenset(
+        (project, row) for (project, row), page in pages.items()
+        if (before := pages.get((project, row - 1))) is not None and before != page
+    )
+
+
 # --------------------------------------------------------------------------- strategies
 
 #: Turns a .docx into a PDF: the converter stage, as paginate sees it.
@@ -136,6 +160,9 @@ class Paginated:
     pdf: bytes
     pages: dict[str, int]  # anchor -> printed page
     passes: int  # LibreOffice conversions it took
+    # Indicator rows (project, row) that begin a page, where the 一级/二级
+    # labels were repeated.
+    page_tops: frozenset[tuple[int, int]] = frozenset()
 
 
 class PageNumbering(Protocol):
@@ -188,3 +215,37 @@ class UntilSettled:
             guess = pages
         raise ConversionError(_("the 目录's page numbers did not settle after {n} passes").format(
             n=self.max_passes))
+
+
+# --------------------------------------------------------------------------- continuation pages
+
+#: A .docx rendered with the 一级/二级 labels repeated at the given rows.
+RenderWithTops = Callable[[frozenset[tuple[int, int]]], bytes]
+#: Keeps the page-top rows where a label would otherwise be hidden.
+Continuing = Callable[[frozenset[tuple[int, int]]], frozenset[tuple[int, int]]]
+MAX_LAYOUTS = 3
+
+
+def lay_out(render: RenderWithTops, numbering: PageNumbering, convert: Convert,
+            continuing: Continuing,
+            guess: frozenset[tuple[int, int]] = frozenset()) -> Paginated:
+    """Paginate, repeating the 一级/二级 labels wherever a table continues on a new page.
+
+    A vertically merged cell prints only on its first page, so the rows that
+    begin a page (known only from the PDF) get their merges started again and
+    the document is converted again.  That is needed only when a table
+    continues inside a merge, and only until the rows that begin pages stay
+    the same: a document whose tables fit their pages, like most, takes a
+    single conversion.  *guess* (the last build's rows) saves the second one
+    when nothing moved since.
+    """
+    tops = guess
+    passes = 0
+    for attempt in range(1, MAX_LAYOUTS + 1):
+        result = numbering.paginate(render(tops), convert)
+        passes += result.passes
+        found = continuing(row_page_tops(result.pdf))
+        if found == tops or attempt == MAX_LAYOUTS:
+            return Paginated(result.docx, result.pdf, result.pages, passes, tops)
+        tops = found
+    raise AssertionError("unreachable")

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 MM = 1440 / 25.4
 PAGE_W, PAGE_H = round(210 * MM), round(297 * MM)  # A4
 TOP, BOTTOM, LEFT, RIGHT = round(37 * MM), round(35 * MM), round(28 * MM), round(26 * MM)
-TEXT_W = PAGE_W - LEFT - RIGHT  # 156 mm = 8844 twips
+TEXT_W = PAGE_W - LEFT - RIGHT  # 156 mm = 8845 twips
 TEXT_H = PAGE_H - TOP - BOTTOM  # 225 mm
 LINES, CHARS = 22, 28
 LINE_PITCH = TEXT_H // LINES  # 579 twips = 28.95 pt, within the 28–29 pt norm
@@ -78,8 +78,13 @@ SINGLE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
 
 
 def styles_xml() -> str:
-    body_ppr = (f'<w:widowControl w:val="0"/>{EXACT}'
-                '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/>')
+    # The body's 2-character first-line indent is two ideographic spaces at the
+    # start of each body paragraph (INDENT), not w:ind: LibreOffice (checked
+    # with 7.4) silently drops a 、，。 that would hang past the right margin
+    # at the end of the first line of a paragraph with a first-line indent,
+    # and about one body paragraph in eight has one there.
+    body_ppr = f'<w:widowControl w:val="0"/>{EXACT}{NO_INDENT}<w:jc w:val="both"/>'
+    indented = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
     table_ppr = (f'<w:widowControl w:val="0"/><w:snapToGrid w:val="0"/>{SINGLE}'
                  f'{NO_INDENT}<w:jc w:val="center"/>')
     styles = [
@@ -102,9 +107,9 @@ def styles_xml() -> str:
                     f'w:line="{LINE_PITCH * 2}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>'),
                run=rpr(XIAOBIAOSONG, 44)),
         pstyle("Heading2", "heading 2", outline=1,
-               ppr=f"<w:keepNext/>{EXACT}", run=rpr(HEITI, 32)),
+               ppr=f"<w:keepNext/>{EXACT}{indented}", run=rpr(HEITI, 32)),
         pstyle("Heading3", "heading 3", outline=2,
-               ppr=f"<w:keepNext/>{EXACT}", run=rpr(KAITI, 32)),
+               ppr=f"<w:keepNext/>{EXACT}{indented}", run=rpr(KAITI, 32)),
         # Cover.
         pstyle("CoverUnit", "Cover Unit",
                ppr=f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH * 2}" '
@@ -173,10 +178,19 @@ def run(text: str, *, bold: bool = False) -> str:
     return f'<w:r>{rp}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
+#: A body paragraph's first-line indent: two ideographic spaces (see styles_xml).
+INDENT = "\u3000\u3000"
+
+
+def body_para(runs: str) -> str:
+    """A body paragraph, its first line indented by two characters."""
+    return para(runs=run(INDENT) + runs)
+
+
 def more_paragraphs(items: str, *, first: bool = False) -> list[str]:
     """Body paragraphs for the items of a prose list: all of them, or all after the first."""
     rest = items if first else f"{items}[1:]"
-    return [tag_para(f"{{%p for text in {rest} %}}"), para("{{ text }}"),
+    return [tag_para(f"{{%p for text in {rest} %}}"), body_para(run("{{ text }}")),
             tag_para("{%p endfor %}")]
 
 
@@ -185,7 +199,7 @@ def tag_para(tag: str) -> str:
     return para(runs=run(tag))
 
 
-def cell(width: int, content: str, *, span: int = 1, vmerge: str | None = None,
+def cell(width: int | str, content: str, *, span: int = 1, vmerge: str | None = None,
          shade: bool = False) -> str:
     tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
@@ -205,15 +219,15 @@ def row(cells: str, *, header: bool = False) -> str:
     return f'<w:tr><w:trPr>{trpr}<w:jc w:val="center"/></w:trPr>{cells}</w:tr>'
 
 
-def tag_row(tag: str, ncols: int, widths: list[int]) -> str:
-    return row(cell(sum(widths), para(style="TableText", runs=run(tag)), span=ncols))
+def tag_row(tag: str, ncols: int) -> str:
+    return row(cell(TEXT_W, para(style="TableText", runs=run(tag)), span=ncols))
 
 
-def table(widths: list[int], rows: str, *, caption: str) -> str:
+def table(widths: list[int] | list[str], rows: str, *, caption: str) -> str:
     # WPS takes widths from tblGrid, Word from tblW/tcW: write both.
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl><w:tblPr><w:tblStyle w:val="PerfTable"/>'
-            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblLayout w:type="fixed"/><w:tblCaption w:val="{caption}"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
 
@@ -241,7 +255,6 @@ def sect_pr(*, footers: bool) -> str:
 # Column widths (twips), each table filling the text width exactly so the two
 # tables of a project sit flush, one under the other.
 INFO_W = [1418, 1134, 1300, 1620, 1100, 1134, TEXT_W - 7706]
-IND_W = [1077, 1361, 1871, 1984, 1134, TEXT_W - 7427]
 
 
 def info_table() -> str:
@@ -256,10 +269,10 @@ def info_table() -> str:
             + cell(w[1], tp("预算数", head)) + cell(w[2], tp("{{ p.total }}"))
             + cell(w[3], tp("其中：财政资金", head)) + cell(w[4], tp("{{ p.fiscal }}"))
             + cell(w[5], tp("其他资金", head)) + cell(w[6], tp("{{ p.other }}"))),
-        tag_row("{%tr if p.use_of_funds %}", 7, w),
+        tag_row("{%tr if p.use_of_funds %}", 7),
         row(cell(w[0], tp(""), vmerge="continue")
             + cell(sum(w[1:]), tp("{{ p.use_of_funds }}", "TableTextLeft"), span=6)),
-        tag_row("{%tr endif %}", 7, w),
+        tag_row("{%tr endif %}", 7),
         row(cell(w[0], tp("资金支出计划（%）", head), vmerge="restart")
             + cell(w[1] + w[2], tp("3月底", head), span=2)
             + cell(w[3] + w[4], tp("6月底", head), span=2)
@@ -279,20 +292,27 @@ def info_table() -> str:
 
 
 def indicator_table() -> str:
-    w = IND_W
+    # perfdoc fits each project's columns to its text (perfdoc.fit): the
+    # widths come from the context, into both tblGrid and every tcW.
+    w = [f"{{{{ p.columns[{i}] }}}}" for i in range(6)]
     heads = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     head_row = row("".join(cell(w[i], tp(h, "TableHead")) for i, h in enumerate(heads)),
                    header=True)
+    # Each row carries a bookmark, by which perfdoc finds the page it landed
+    # on and repeats the 一级/二级 labels at the top of a continuation page.
+    name = para(style="TableText", runs=(
+        '<w:bookmarkStart w:id="{{ r.bookmark_id }}" w:name="{{ r.anchor }}"/>'
+        + run("{{ r.name }}") + '<w:bookmarkEnd w:id="{{ r.bookmark_id }}"/>'))
     data = row(
         cell(w[0], tp("{% vmerge r.level1_merge %}{{ r.level1 }}"))
         + cell(w[1], tp("{% vmerge r.level2_merge %}{{ r.level2 }}"))
-        + cell(w[2], tp("{{ r.name }}"))
+        + cell(w[2], name)
         + cell(w[3], tp("{{ r.description }}"))
         + cell(w[4], tp("{{ r.value }}"))
         + cell(w[5], tp("{{ r.basis }}"))
     )
-    rows = head_row + tag_row("{%tr for r in p.rows %}", 6, w) + data + tag_row(
-        "{%tr endfor %}", 6, w
+    rows = head_row + tag_row("{%tr for r in p.rows %}", 6) + data + tag_row(
+        "{%tr endfor %}", 6
     )
     return table(w, rows, caption="绩效指标")
 
@@ -365,14 +385,14 @@ def document_xml() -> str:
         heading("headings.itemized"),
         tag_para("{%p for g in itemized_goals %}"),
         para("{{ g.heading }}", "Heading3"),
-        para(runs=run("绩效目标：", bold=True) + run("{{ g.goal_paragraphs[0] }}")),
+        body_para(run("绩效目标：", bold=True) + run("{{ g.goal_paragraphs[0] }}")),
         *more_paragraphs("g.goal_paragraphs"),
-        para(runs=run("绩效指标：", bold=True) + run("{{ g.indicators_paragraphs[0] }}")),
+        body_para(run("绩效指标：", bold=True) + run("{{ g.indicators_paragraphs[0] }}")),
         *more_paragraphs("g.indicators_paragraphs"),
         tag_para("{%p endfor %}"),
         heading("headings.measures"),
         tag_para("{%p for m in measures %}"),
-        para(runs=run("{{ m.lead_line }}", bold=True)
+        body_para(run("{{ m.lead_line }}", bold=True)
              + run("{{ m.body_paragraphs[0] }}")),
         *more_paragraphs("m.body_paragraphs"),
         tag_para("{%p endfor %}"),
