@@ -268,7 +268,10 @@ def fit_columns(header: Sequence[str], rows: Sequence[Row], total: int,
         best: tuple[float, int, int] | None = None  # (saving per step, column, steps)
         for c in range(n):
             room = min(free, (high[c] - widths[c]) // STEP)
+            same = table.column(c, widths[c])
             for k in range(1, room + 1):
+                if table.column(c, widths[c] + k * STEP) == same:
+                    continue  # no cell of the column wraps differently: nothing gained
                 trial = list(widths)
                 trial[c] += k * STEP
                 saving = current - _score(table.cost(trial))
@@ -329,6 +332,9 @@ def improve(table: Table, widths: list[int], low: Sequence[int]) -> list[int]:
             trial[src] -= given
             for dst, k in targets:
                 trial[dst] += k * STEP
+            if all(table.column(c, trial[c]) == table.column(c, widths[c])
+                   for c in (src, *(dst for dst, _k in targets))):
+                continue  # the same lines everywhere: no better
             score = _score(table.cost(trial))
             if score < current:
                 widths, current, improved = trial, score, True
