@@ -278,6 +278,27 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
     return report.exit_code
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", required=True,
+              help="The document folder to write.")
+@click.option("--force", is_flag=True,
+              help="Replace the document in an existing folder (its project files too).")
+def import_(files: tuple[str, ...], outdir: str, force: bool) -> int:
+    """Import .docx, .doc and .xlsx drafts as one document folder."""
+    from perfdoc.imports.run import import_files
+
+    for name in files:
+        if not Path(name).is_file():
+            raise _wrong_kind(name, _("a .docx, .doc or .xlsx file"))
+    done = import_files([Path(f) for f in files], _output_folder(outdir), force=force)
+    _emit(done.problems, "text")
+    if done.written:
+        click.echo(_("wrote {n} file(s) into {path}").format(
+            n=len(done.written), path=display_path(outdir)), err=True)
+    return done.exit_code
+
+
 @cli.group()
 def template() -> None:
     """Work with .docx templates."""

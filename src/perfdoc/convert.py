@@ -192,8 +192,13 @@ class Converter:
         """Say whether the helper process is still running."""
         return self.process is not None and self.process.poll() is None
 
-    def convert(self, docx: bytes, label: str, options: list[str]) -> bytes:
-        """Convert *docx* and return the PDF, killing the converter if it hangs."""
+    def convert(self, docx: bytes, label: str, options: list[str], *, to: str = "pdf",
+                suffix: str = "docx") -> bytes:
+        """Convert *docx* and return the PDF, killing the converter if it hangs.
+
+        With ``to="docx"``, the input (a file of type *suffix*, such as ``doc``)
+        is saved as a .docx instead: how ``perfdoc import`` reads old formats.
+        """
         if not self.alive() or self.conversions >= self.restart_after:
             # LibreOffice degrades over long runs; a fresh one is cheap next to a hang.
             self.stop()
@@ -201,7 +206,8 @@ class Converter:
         process = self.process
         assert process is not None and process.stdin is not None and process.stdout is not None
         stdin, stdout = process.stdin, process.stdout
-        request = {"op": "convert", "options": options, "unnumbered": list(UNNUMBERED_TOC_LEVELS)}
+        request = {"op": "convert", "options": options, "unnumbered": list(UNNUMBERED_TOC_LEVELS),
+                   "to": to, "suffix": suffix}
 
         def work() -> Frame | None:
             write_frame(stdin, request, docx)
@@ -340,15 +346,22 @@ class ConverterPool:
             options.append("SelectPdfVersion=2")  # PDF/A-2b
         if self.address:
             return _remote(self.address, docx, label, options, self.timeout)
+        return self._run(docx, label, options, "pdf", "docx")
+
+    def to_docx(self, data: bytes, *, label: str, suffix: str) -> bytes:
+        """Save a document LibreOffice reads as Writer (a .doc, .odt, .rtf …) as a .docx."""
+        return self._run(data, label, [], "docx", suffix)
+
+    def _run(self, data: bytes, label: str, options: list[str], to: str, suffix: str) -> bytes:
         conv = self._acquire()
         try:
             try:
-                return conv.convert(docx, label, options)
+                return conv.convert(data, label, options, to=to, suffix=suffix)
             except _Failed:
                 # A crashed LibreOffice: restart it once and try again.
                 conv.stop()
             try:
-                return conv.convert(docx, label, options)
+                return conv.convert(data, label, options, to=to, suffix=suffix)
             except _Failed as exc:
                 raise ConversionError(
                     _("LibreOffice failed to convert {file}: {reason}").format(

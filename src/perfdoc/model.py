@@ -132,6 +132,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _unplaced() -> Any:
+    # ``perfdoc import`` keeps the text it could not place here; validate
+    # reports it as an info until someone moves or deletes it.
+    return Field(default_factory=list, alias="_unplaced", title="未归位的导入原文",
+                 description="perfdoc import 无法归入任何字段的原文；核对后移到合适的位置或删除")
+
+
 # --------------------------------------------------------------------------- document.yaml
 
 
@@ -198,6 +205,7 @@ class DocumentFile(_Strict):
     cover: Cover = Field(title="封面", description="封面上的各行文字")
     settings: Settings = Field(default_factory=Settings, title="设置", description="模板、检查等设置")
     overall_goal: Prose = Field(title="总体绩效目标", description="第一部分“一、总体绩效目标”的正文")
+    unplaced: list[str] = _unplaced()
 
 
 # --------------------------------------------------------------------------- goals.yaml
@@ -227,6 +235,7 @@ class GoalsFile(_Strict):
     measures: list[Measure] = Field(
         min_length=1, title="工作保障措施", description="第一部分“三、工作保障措施”的各条"
     )
+    unplaced: list[str] = _unplaced()
 
 
 # --------------------------------------------------------------------------- projects/*.yaml
@@ -284,6 +293,7 @@ class ProjectFile(_Strict):
     funding_plan: FundingPlan = Field(title="资金支出计划", description="3/6/10/12 月底累计百分比")
     goals: list[Text] = Field(min_length=1, title="绩效目标", description="各行绩效目标；编号自动生成")
     indicators: list[Indicator] = Field(min_length=1, title="绩效指标", description="指标表的各行")
+    unplaced: list[str] = _unplaced()
 
 
 #: The file shapes, by the name of the JSON Schema written for each.

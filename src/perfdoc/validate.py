@@ -289,9 +289,16 @@ def validate_file(yf: YamlFile, model: type[M]) -> tuple[M | None, list[Problem]
                     .format(shape=_shape_name(model)))
         ]
     try:
-        return model.model_validate(yf.data), []
+        instance = model.model_validate(yf.data)
     except ValidationError as exc:
         return None, schema_problems(exc, yf.data, model, yf.problem)
+    # Text an import could not place is kept in the file until someone moves it.
+    unplaced = getattr(instance, "unplaced", [])
+    found = [yf.problem(("_unplaced",), _(
+        "{n} piece(s) of imported text are not placed yet; move each to its field or "
+        "delete it").format(n=len(unplaced)), rule="import", level=Level.INFO, key=True)
+    ] if unplaced else []
+    return instance, found
 
 
 class _Locate(Protocol):

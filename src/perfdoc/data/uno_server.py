@@ -320,8 +320,14 @@ class Helper:
         while True:
             header, data = self.requests.get()
             count += 1
-            src = self.folder / "work" / f"{count}.docx"
-            pdf = src.with_suffix(".pdf")
+            # The input keeps its type's suffix (LibreOffice's type detection
+            # starts from it); the output is a PDF, or a .docx for an import.
+            suffix = str(header.get("suffix", "docx"))
+            to = "docx" if header.get("to") == "docx" else "pdf"
+            if not suffix.isalnum() or not suffix.isascii() or len(suffix) > 5:
+                suffix = "docx"
+            src = self.folder / "work" / f"{count}.{suffix}"
+            pdf = self.folder / "work" / f"{count}.out.{to}"
             answer: Frame = ({"ok": False, "error": "no answer"}, b"")
             try:
                 if header.get("op") != "convert":
@@ -331,10 +337,11 @@ class Helper:
                 src.write_bytes(data)
                 _UNNUMBERED.clear()
                 _UNNUMBERED.update(int(n) for n in header.get("unnumbered", []))
-                converter.convert(inpath=str(src), outpath=str(pdf), convert_to="pdf",
-                                  filtername="writer_pdf_Export",
+                converter.convert(inpath=str(src), outpath=str(pdf), convert_to=to,
+                                  filtername=("writer_pdf_Export" if to == "pdf"
+                                              else "MS Word 2007 XML"),
                                   filter_options=list(header.get("options", [])),
-                                  update_index=True)
+                                  update_index=to == "pdf")
                 answer = ({"ok": True}, pdf.read_bytes())
             except Exception as exc:  # any failure is the answer, not the helper's end
                 answer = ({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, b"")

@@ -1,0 +1,172 @@
+"""perfdoc import: .docx drafts back into document folders (no LibreOffice needed here)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from perfdoc.context import paragraphs
+from perfdoc.document import Document, load_document
+from tests.conftest import ROOT
+
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "document.yaml").exists())
+
+
+def build_docx(cli: Any, folder: Path, out: Path) -> Path:
+    run = cli("build", folder, "--format", "docx", "-o", out)
+    assert run.code == 0, run.out + run.err
+    [docx] = out.glob("*.docx")
+    return docx
+
+
+def comparable(doc: Document) -> dict[str, Any]:
+    """The document as the .docx carries it.
+
+    A .docx has no settings.checks or template path, prints each prose field
+    as its paragraphs, and shows the unit fields and the framework only where
+    they apply: compared as resolved, not as written.
+    """
+    meta = doc.meta.model_dump(exclude={"settings", "unit_code", "unit_name", "money_unit",
+                                        "overall_goal", "unplaced"})
+    meta["overall_goal"] = paragraphs(doc.meta.overall_goal)
+    meta["decimals"] = doc.meta.settings.decimals
+    goals = [{"title": g.title, "goal": paragraphs(g.goal), "indicators": paragraphs(g.indicators)}
+             for g in doc.goals.itemized_goals]
+    measures = [{"lead": m.lead, "body": paragraphs(m.body)} for m in doc.goals.measures]
+    projects = []
+    for p in doc.projects:
+        data = p.model.model_dump(exclude={"unit_code", "unit_name", "money_unit", "profile",
+                                           "unplaced"})
+        data.update(unit_code=p.unit_code, unit_name=p.unit_name, money_unit=p.money_unit,
+                    profile=p.model.profile or doc.meta.settings.profile)
+        projects.append(data)
+    return {"meta": meta, "goals": goals, "measures": measures, "projects": projects}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_a_built_example_imports_to_the_same_document_and_builds_the_same_docx(
+        cli: Any, tmp_path: Path, name: str) -> None:
+    source = ROOT / "examples" / name
+    docx = build_docx(cli, source, tmp_path / "built")
+    run = cli("import", docx, "-o", tmp_path / "imported")
+    assert run.code == 0, run.out + run.err
+    assert "[warning]" not in run.out and "[error]" not in run.out, run.out
+    imported, problems = load_document(tmp_path / "imported", tmp_path / "imported")
+    original, _problems = load_document(source, source)
+    assert imported is not None and original is not None, problems
+    assert comparable(imported) == comparable(original)
+    # Nothing left over, and the same bytes when built again.
+    for path in (tmp_path / "imported").rglob("*.yaml"):
+        assert "_unplaced" not in path.read_text(encoding="utf-8"), path
+    again = build_docx(cli, tmp_path / "imported", tmp_path / "rebuilt")
+    assert again.read_bytes() == docx.read_bytes()
+
+
+def test_the_written_yaml_reads_like_the_readme(cli: Any, tmp_path: Path) -> None:
+    docx = build_docx(cli, ROOT / "examples" / "sanjia_2024", tmp_path / "built")
+    assert cli("import", docx, "-o", tmp_path / "doc").code == 0
+    text = (tmp_path / "doc" / "document.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # The schema line points at a copy of the schemas beside the document.
+    assert lines[0] == "# yaml-language-server: $schema=../.perfdoc/schemas/document.schema.json"
+    assert (tmp_path / ".perfdoc" / "schemas" / "project.schema.json").is_file()
+    keys = [line.split(":")[0] for line in lines if line and line[0] not in " #"]
+    assert keys == ["unit", "year", "unit_code", "unit_name", "money_unit", "cover", "settings",
+                    "overall_goal"]
+    project = (tmp_path / "doc" / "projects" / "01-13082123P00007010010J.yaml").read_text(
+        encoding="utf-8")
+    data = yaml.safe_load(project)
+    assert list(data) == ["code", "name", "budget", "use_of_funds", "funding_plan", "goals",
+                          "indicators"]
+    # Numbers exactly as printed; a value YAML would misread is quoted.
+    assert "  total: 6.19\n" in project and "  other:\n" in project
+    assert "    value: '>15 次'\n" in project
+    assert "'912001'" in text
+
+
+def _with_document_xml(docx: bytes, change: Any) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/document.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def _insert_before(xml: str, marker: str, paragraph: str) -> str:
+    at = xml.rfind("<w:p>", 0, xml.index(marker))
+    return xml[:at] + paragraph + xml[at:]
+
+
+def test_text_that_fits_nowhere_is_kept_and_located(cli: Any, tmp_path: Path) -> None:
+    docx = build_docx(cli, ROOT / "examples" / "sanjia_2024", tmp_path / "built")
+    stray = "<w:p><w:r><w:t>印发日期：2024年1月</w:t></w:r></w:p>"
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(_with_document_xml(docx.read_bytes(),
+                                         lambda x: _insert_before(x, "目  录", stray)))
+    run = cli("import", draft, "-o", tmp_path / "doc")
+    assert run.code == 0, run.err
+    [line] = [line for line in run.out.splitlines() if "印发日期" in line]
+    # Located by the paragraph's number in reading order: the cover has 17 before it.
+    assert "draft.docx:18:1: [warning] 第 18 段: " in line
+    assert line.endswith(": 印发日期：2024年1月 (import)")
+    document = yaml.safe_load((tmp_path / "doc" / "document.yaml").read_text(encoding="utf-8"))
+    assert document["_unplaced"] == ["印发日期：2024年1月"]
+    # validate accepts the key and reports it as an info.
+    checked = cli("validate", tmp_path / "doc")
+    assert checked.code == 0
+    assert "[info]" in checked.out and "(import)" in checked.out
+
+
+def test_an_existing_folder_is_replaced_only_with_force(cli: Any, tmp_path: Path) -> None:
+    docx = build_docx(cli, ROOT / "examples" / "sanjia_2024", tmp_path / "built")
+    target = tmp_path / "doc"
+    (target / "projects").mkdir(parents=True)
+    (target / "projects" / "99-old.yaml").write_text("code: X\n", encoding="utf-8")
+    refused = cli("import", docx, "-o", target)
+    assert refused.code == 2 and "--force" in refused.err
+    assert (target / "projects" / "99-old.yaml").exists()
+    done = cli("import", docx, "-o", target, "--force")
+    assert done.code == 0, done.err
+    # A project file the import did not write would join the document: gone.
+    assert sorted(p.name for p in (target / "projects").iterdir()) == [
+        "01-13082123P00007010010J.yaml", "02-13082124P00011110021J.yaml"]
+
+
+def test_files_that_are_no_draft_are_refused(cli: Any, tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    run = cli("import", text, "-o", tmp_path / "a")
+    assert run.code == 1 and "(io)" in run.out
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    run = cli("import", broken, "-o", tmp_path / "b")
+    assert run.code == 1 and "broken.docx:1:1: [error]" in run.out
+    # A zip bomb is refused before anything is unpacked.
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\0" * (60 * 1024 * 1024))
+    run = cli("import", bomb, "-o", tmp_path / "c")
+    assert run.code == 1 and "bomb.docx" in run.out
+    missing = cli("import", tmp_path / "nope.docx", "-o", tmp_path / "d")
+    assert missing.code == 2
+
+
+def test_a_docx_that_is_no_performance_text_is_an_error(cli: Any, tmp_path: Path) -> None:
+    from docx import Document as Word
+
+    word = Word()
+    word.add_paragraph("会议纪要")
+    word.add_paragraph("今天开会讨论了三件事。")
+    path = tmp_path / "minutes.docx"
+    word.save(str(path))
+    run = cli("import", path, "-o", tmp_path / "doc")
+    assert run.code == 1
+    assert "第一部分" in run.out
