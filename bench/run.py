@@ -58,6 +58,8 @@ TARGET_PDF_SPEEDUP = 5.0  # (b) at least 5x faster than (c) at N=50, with the �
 TARGET_MARGINAL_MS = 10.0  # marginal .docx cost per project table in a batch
 TARGET_RSS_RATIO = 1.2  # perfdoc's peak RSS at N=200 over N=10
 TARGET_EXAMPLE_S = 0.4  # the example's .docx, interpreter start included
+TARGET_IMPORT_S = 1.0  # perfdoc import of a 20-project .docx, interpreter start included
+IMPORT_PROJECTS = 20
 
 
 # --------------------------------------------------------------------------- measuring
@@ -616,6 +618,11 @@ def targets(sizes: dict[int, SizeResult], floor: dict[str, Any]) -> list[Target]
                           "and N=200)", f"≤{TARGET_MARGINAL_MS:.0f} ms", "—"))
         out.append(Target("perfdoc peak RSS N=200 / N=10", "not measured",
                           f"≤{TARGET_RSS_RATIO}×", "—"))
+    imported = floor.get("import")
+    if imported and imported.get("ok"):
+        out.append(Target(f"perfdoc import of a {imported['projects']}-project .docx (median)",
+                          f"{imported['import_s']:.3f} s", f"≤{TARGET_IMPORT_S} s",
+                          _verdict_max(imported["import_s"], TARGET_IMPORT_S, " s")))
     ex = floor.get("example_docx_s")
     if ex is not None:
         out.append(Target("example .docx, wall incl. interpreter start (median)",
@@ -756,6 +763,41 @@ def measure_floor(env: Env, runs: int) -> dict[str, Any]:
     }
 
 
+def measure_import(env: Env, runs: int, seed: int) -> dict[str, Any]:
+    """``perfdoc import`` of a .docx with IMPORT_PROJECTS projects, median of *runs*.
+
+    The .docx is perfdoc's own build of a synthetic document whose projects
+    come from several synthetic units, so it has the shape of a real draft.
+    """
+    folder = _fresh(WORK / "import" / "doc")
+    (folder / "projects").mkdir()
+    count = 0
+    index = 0
+    while count < IMPORT_PROJECTS:
+        doc = synth.make_document(index, seed=seed, example=EXAMPLE)
+        made = synth.write_document(doc, _fresh(WORK / "import" / f"unit{index}"))
+        if index == 0:
+            for name in ("document.yaml", "goals.yaml"):
+                shutil.copy(made / name, folder / name)
+        for project in sorted((made / "projects").glob("*.yaml")):
+            if count < IMPORT_PROJECTS:
+                count += 1
+                shutil.copy(project, folder / "projects" / f"{count:02d}-{project.name}")
+        index += 1
+    built = _fresh(WORK / "import" / "built")
+    done = measure([*env.perfdoc, "build", str(folder), "--format", "docx", "--skip-rules",
+                    "-o", str(built)], timeout=env.timeout)
+    [docx] = built.glob("*.docx")
+    samples: list[Sample] = []
+    out = WORK / "import" / "out"
+    for _ in range(runs):
+        samples.append(measure([*env.perfdoc, "import", str(docx), "-o", str(out), "--force"],
+                               timeout=env.timeout))
+    failed = [s for s in [done, *samples] if s.returncode != 0]
+    return {"projects": count, "import_s": statistics.median(s.wall_s for s in samples),
+            "samples": [asdict(s) for s in samples], "ok": not failed}
+
+
 def hold_lock() -> IO[str]:
     """Hold bench/work/.lock for the whole run, waiting if another run has it.
 
@@ -820,6 +862,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure([*env.perfdoc, "--version"], timeout=env.timeout)
     measure([pandoc, "--version"], timeout=env.timeout)
     floor = measure_floor(env, floor_runs)
+    floor["import"] = measure_import(env, floor_runs, args.seed)
+    print(f"import of {floor['import']['projects']} projects: "
+          f"{_fmt_s(floor['import']['import_s'])}", flush=True)
     print(f"floor: imports {_fmt_s(floor['imports_s'])}, example .docx "
           f"{_fmt_s(floor['example_docx_s'])}", flush=True)
 
