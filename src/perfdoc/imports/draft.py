@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from perfdoc.i18n import _
 from perfdoc.problems import Level, Problem
 
 #: The rule id of every problem an import reports.
@@ -82,7 +83,8 @@ class Draft:
     def unplaced(self, part: Part, text: str, place: Place, why: str) -> None:
         """Keep *text* in *part*'s ``_unplaced`` list and report where it was."""
         part.unplaced.append(text)
-        self.warn(place, f"{place.where}: {why}: {text}")
+        # The text is quoted shortened (i18n does it): the file keeps it whole.
+        self.warn(place, _("{where}: {why}: {text}").format(where=place.where, why=why, text=text))
 
     def warn(self, place: Place, message: str) -> None:
         """Report a problem found while importing, as a warning."""

@@ -22,6 +22,7 @@ from perfdoc.imports.draft import RULE, Draft, Part
 from perfdoc.imports.recognize import recognize
 from perfdoc.imports.write import relative, render_part, schema_dir
 from perfdoc.problems import Level, Problem, display_path
+from perfdoc.rules.placeholder import MARKER
 from perfdoc.safezip import ZipRefused, check_zip
 
 #: Formats LibreOffice opens as Writer documents, converted to .docx first.
@@ -140,7 +141,8 @@ def _merge(drafts: Sequence[Draft]) -> Draft | None:
         from perfdoc.imports.xlsx import placeholder_document, placeholder_goals
 
         unit = next((str(p.values["unit_name"]) for p in merged.projects
-                     if p.values.get("unit_name")), None)
+                     if p.values.get("unit_name")
+                     and not str(p.values["unit_name"]).startswith(MARKER)), None)
         merged.document, merged.goals = placeholder_document(unit, None), placeholder_goals()
     if merged.goals is None:
         from perfdoc.imports.xlsx import placeholder_goals

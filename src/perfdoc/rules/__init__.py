@@ -21,6 +21,7 @@ from perfdoc.rules import (
     indicator_hierarchy,
     less_than_one,
     numbering,
+    placeholder,
     quantified_value,
     satisfaction_threshold,
     spending_plan,
@@ -52,6 +53,7 @@ RULES: dict[str, Rule] = {
     duplicate_project.ID: duplicate_project,
     unit_consistency.ID: unit_consistency,
     numbering.ID: numbering,
+    placeholder.ID: placeholder,
 }
 
 __all__ = ["RULES", "Finding", "Rule", "RuleContext"]
