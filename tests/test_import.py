@@ -170,3 +170,54 @@ def test_a_docx_that_is_no_performance_text_is_an_error(cli: Any, tmp_path: Path
     run = cli("import", path, "-o", tmp_path / "doc")
     assert run.code == 1
     assert "第一部分" in run.out
+
+
+def _typed_draft(path: Path, *, title_line: str, project_title: str, heads: list[str]) -> None:
+    """A small draft typed in Word's default style, worded unlike perfdoc's."""
+    from docx import Document as Word
+
+    word = Word()
+    for text in ["云岭县林业局", title_line, "云岭县林业局编制", "第一部分 部门整体绩效目标",
+                 "一、部门总体绩效目标", "保护森林资源。", "二、分项绩效目标", "（一）森林防火",
+                 "绩效目标：全年无重大森林火灾。", "绩效指标：森林火灾受害率≤0.9‰。",
+                 "三、保障措施", "1.加强组织领导。成立工作专班。",
+                 "第二部分 预算项目绩效目标", project_title, "单位：万元"]:
+        word.add_paragraph(text)
+    table = word.add_table(rows=4, cols=len(heads))
+    values = [["项目编码", "53293124P00000000001J", "项目名称", "森林防火经费"],
+              ["预算数", "12.50", "其中：财政资金", "12.50"]]
+    for r, row in enumerate(values):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    word.add_paragraph("")
+    indicators = word.add_table(rows=3, cols=len(heads))
+    rows = [heads, ["1", "产出指标", "数量指标", "巡护次数", "≥120 次"],
+            ["2", "", "", "巡护里程", "≥3000 公里"]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            indicators.cell(r, c).text = text
+    word.save(str(path))
+
+
+def test_a_draft_worded_otherwise_still_imports(cli: Any, tmp_path: Path) -> None:
+    draft = tmp_path / "typed.docx"
+    _typed_draft(draft, title_line="二〇二五年度部门预算绩效文本",
+                 project_title="项目一：森林防火经费",
+                 heads=["序号", "一级指标", "二级指标", "三级指标（名称）", "指标值（含数字）"])
+    run = cli("import", draft, "-o", tmp_path / "doc")
+    documents = yaml.safe_load((tmp_path / "doc" / "document.yaml").read_text(encoding="utf-8"))
+    assert documents["year"] == 2025
+    assert documents["cover"]["title_line"] == "二〇二五年度部门预算绩效文本"
+    goals = yaml.safe_load((tmp_path / "doc" / "goals.yaml").read_text(encoding="utf-8"))
+    # A numbering perfdoc would not print stays in the text.
+    assert goals["itemized_goals"][0]["title"] == "（一）森林防火"
+    assert goals["measures"] == [{"lead": "加强组织领导。", "body": "成立工作专班。"}]
+    [project] = (tmp_path / "doc" / "projects").glob("*.yaml")
+    data = yaml.safe_load(project.read_text(encoding="utf-8"))
+    # The 序号 column is no content; glossed heads are still their columns.
+    assert [(i["level1"], i["level2"], i["name"], i["value"]) for i in data["indicators"]] == [
+        ("产出指标", "数量指标", "巡护次数", "≥120 次"),
+        ("产出指标", "数量指标", "巡护里程", "≥3000 公里")]
+    assert data["budget"]["total"] == 12.5 and "  total: 12.50\n" in project.read_text(
+        encoding="utf-8")
+    assert "序号" not in run.out and "1" not in data.get("_unplaced", [])

@@ -55,7 +55,10 @@ _TOC_NUMBER = re.compile(r"(?:\t|\.{2,}|…+|·{2,}|\s{2,})\s*\d+\s*$")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _PART1 = re.compile(r"^第一部分")
 _PART2 = re.compile(r"^第二部分")
-_YEAR_TITLE = re.compile(r"^\s*((?:19|20|21)\d\d)\s*年\s*(.+?)\s*$")
+# The title line: "2024年部门预算绩效文本", also "二〇二四年度…".
+_YEAR_TITLE = re.compile(
+    r"^\s*((?:19|20|21)\d\d|[一二][〇零○一二三四五六七八九]{3})\s*年(?:度)?\s*(.+?)\s*$")
+_DIGIT_OF = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 _DRAFT = re.compile(r"^[（(]?\s*(?:草案|征求意见稿|送审稿)\s*[)）]?$")
 _GOAL_LABEL = re.compile(r"^\s*(?:年度)?绩效目标\s*[:：]\s*")
 _INDICATOR_LABEL = re.compile(r"^\s*绩效指标\s*[:：]\s*")
@@ -176,7 +179,8 @@ def _cover(ctx: _Ctx, blocks: Sequence[Block], document: Part,
     for i, (_p, text) in enumerate(texts):
         m = _YEAR_TITLE.match(text)
         if title is None and m and ("绩效" in text or "预算" in text):
-            year, title = int(m.group(1)), m.group(2)
+            year = int("".join(_DIGIT_OF.get(c, c) for c in m.group(1)))
+            title = m.group(2)
             if text != f"{year}年{title}":
                 title_line = text
             used.add(i)
@@ -395,11 +399,22 @@ def _measures(ctx: _Ctx, blocks: Sequence[Block], goals: Part) -> list[dict[str,
     return result
 
 
+_LEADING_MARKER = re.compile(
+    r"^\s*(?:[0-9０-９]+\s*[.、．]|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
+    r"|[一二三四五六七八九十]+\s*、)")
+
+
 def _split_lead(text: str) -> tuple[str, str]:
-    """Split a measure typed without bold at its first full stop: lead, body."""
-    m = re.match(r"^(.+?[。．.!！])(?!\d)(.*)$", text)
-    if m and m.group(2).strip() and not re.match(r"^\s*[0-9０-９]+\s*[.．]$", m.group(1)):
-        return m.group(1).strip(), m.group(2).strip()
+    """Split a measure typed without bold at its first full stop: lead, body.
+
+    The list marker in front (``1.``) stays with the lead and is not taken for
+    the full stop.
+    """
+    marker = _LEADING_MARKER.match(text)
+    start = marker.end() if marker else 0
+    m = re.match(r"^(.+?[。！!；;])(.*)$", text[start:])
+    if m and m.group(2).strip():
+        return text[:start] + m.group(1).strip(), m.group(2).strip()
     return text, ""
 
 
@@ -414,27 +429,54 @@ class _Project:
     stray: list[Para] = field(default_factory=list)
 
 
+def _is_title(text: str) -> bool:
+    return squash(text).endswith(("绩效目标表", "绩效目标申报表"))
+
+
 def _part2(ctx: _Ctx, blocks: Sequence[Block], document: Part) -> None:
     projects: list[_Project] = []
+    # Paragraphs since the last table: the next project's title and unit line
+    # when a table that starts a project follows, else the last one's strays.
+    pending: list[Para] = []
+
+    def settle(into: _Project | None) -> None:
+        for para in pending:
+            text = clean(para.text)
+            if into is None:
+                ctx.draft.unplaced(document, text, ctx.place(para),
+                                   _("text in 第二部分 before the first project"))
+            elif into.unit_line is None and not into.tables and _MONEY_UNIT.search(
+                    text.replace("\t", " ")):
+                into.unit_line = para
+            elif into.title is None and not into.tables:
+                into.title = para  # a title worded otherwise: "项目一：…"
+            else:
+                into.stray.append(para)
+        pending.clear()
+
     for block in blocks:
         if isinstance(block, Para):
             text = clean(block.text)
             if not text or _is_toc(block):
                 continue
-            if squash(text).endswith("绩效目标表") or squash(text).endswith("绩效目标申报表"):
+            if _is_title(text):
+                settle(projects[-1] if projects else None)
                 projects.append(_Project(title=block))
-            elif (_MONEY_UNIT.search(text.replace("\t", " ")) and projects
-                  and not projects[-1].tables):
-                projects[-1].unit_line = block
-            elif projects:
-                projects[-1].stray.append(block)
             else:
-                ctx.draft.unplaced(document, text, ctx.place(block),
-                                   _("text in 第二部分 before the first project"))
-        else:
-            if not projects or (projects[-1].tables and _starts_project(block)):
+                pending.append(block)
+            continue
+        if not projects or (projects[-1].tables and _starts_project(block)):
+            if projects and projects[-1].tables:
                 projects.append(_Project())
-            projects[-1].tables.append(block)
+                settle(projects[-1])
+            else:
+                if not projects:
+                    projects.append(_Project())
+                settle(projects[-1])
+        else:
+            settle(projects[-1])
+        projects[-1].tables.append(block)
+    settle(projects[-1] if projects else None)
     for number, found in enumerate(projects, start=1):
         part = _project(ctx, found, number)
         if part is not None:
@@ -477,12 +519,27 @@ _LABELS = {
 }
 _PLAN = {"3月底": "mar", "6月底": "jun", "10月底": "oct", "12月底": "dec"}
 _INDICATOR_HEADS = {
-    "一级指标": "level1", "二级指标": "level2", "三级指标": "name",
+    "一级指标": "level1", "二级指标": "level2", "三级指标": "name", "指标名称": "name",
     "绩效指标描述": "description", "指标描述": "description", "指标解释": "description",
     "指标值": "value", "指标目标值": "value", "目标值": "value", "年度指标值": "value",
     "指标值确定依据": "basis", "确定依据": "basis", "指标值设定依据": "basis",
 }
+#: Columns read as nothing: a row counter is no content.
+_IGNORED_HEADS = ("序号", "编号")
 _FUNDS_LABELS = ("预算规模及资金用途", "资金用途")
+
+
+def _indicator_head(label: str) -> str | None:
+    """Return the field an indicator column's head names: exactly, or by its start.
+
+    Heads often carry a gloss: 指标值（包含数字及文字描述）, 三级指标（名称）.
+    """
+    if label in _INDICATOR_HEADS:
+        return _INDICATOR_HEADS[label]
+    for head in sorted(_INDICATOR_HEADS, key=len, reverse=True):
+        if label.startswith(head) and label[len(head):len(head) + 1] in ("(", "（", "["):
+            return _INDICATOR_HEADS[head]
+    return None
 _GOALS_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标")
 
 
@@ -509,14 +566,17 @@ def _project(ctx: _Ctx, found: _Project, number: int) -> Part | None:
     used: set[tuple[int, int]] = set()
     head_row: int | None = None
     columns: dict[int, str] = {}
+    ignored: set[int] = set()
     for r, cells in enumerate(grid.rows):
         labels = {squash(c.text): (col, c) for col, c in cells if c.text}
-        if "一级指标" in labels and "三级指标" in labels:
+        if {"level1", "name"} <= {_indicator_head(label) for label in labels}:
             head_row = r
             for col, cell in cells:
-                key = _INDICATOR_HEADS.get(squash(cell.text))
+                key = _indicator_head(squash(cell.text))
                 if key:
                     columns[col] = key
+                elif squash(cell.text) in _IGNORED_HEADS:
+                    ignored.add(col)
                 used.add((r, col))
             break
         for k, (col, cell) in enumerate(cells):
@@ -548,7 +608,8 @@ def _project(ctx: _Ctx, found: _Project, number: int) -> Part | None:
             col, cell = next((col, c) for col, c in cells[1:] if c.text)
             use_of_funds = clean(cell.text)
             used.update({(r, cells[0][0]), (r, col)})
-    indicators = _indicator_rows(ctx, grid, head_row, columns, used, part) \
+    indicators = _indicator_rows(ctx, grid, head_row, columns, used | {
+        (r, col) for r in range(len(grid.rows)) for col in ignored}, part) \
         if head_row is not None else []
     # Anything in the tables not read is kept.
     for r, cells in enumerate(grid.rows):
@@ -614,7 +675,8 @@ def _indicator_rows(ctx: _Ctx, grid: _Grid, head: int, columns: dict[int, str],
     for r in range(head + 1, len(grid.rows)):
         cells = grid.rows[r]
         texts = {squash(c.text) for _col, c in cells if c.text}
-        if texts and texts <= heads:
+        if texts and all(t in heads or _indicator_head(t) or t in _IGNORED_HEADS
+                         for t in texts):
             continue  # the head row again (a table that repeats it)
         row: dict[str, str] = {}
         for start, key in columns.items():
