@@ -52,6 +52,7 @@ from perfdoc.paginate import (
     lay_out,
     missing_bookmarks,
 )
+from perfdoc.pdfmeta import reproducible_pdf
 from perfdoc.plan import BuildOptions, Job, Planned, name_outputs, plan_one
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.render import document_date, render_docx
@@ -220,7 +221,10 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
                 render_with, _numbering(job, pool),
                 lambda docx: pool.convert(docx, label=label, pdfa=opts.pdfa),
                 lambda tops: continued_rows(job.doc, tops), guess=_recorded_tops(job))
-            files[job.outputs.pdf] = paginated.pdf
+            meta = job.doc.meta
+            # Stage: make the PDF reproducible (fixed dates, content-derived ID).
+            files[job.outputs.pdf] = reproducible_pdf(
+                paginated.pdf, document_date(meta.settings.date, meta.year))
         if opts.fmt != "pdf":
             files[job.outputs.docx] = paginated.docx if paginated else draft
         files[job.outputs.stamp] = stamp_bytes({
