@@ -370,3 +370,29 @@ def test_a_pool_converts_in_parallel_and_stops_every_helper(
     assert len(fake.events("start")) == 2
     assert len({e["pid"] for e in fake.events("convert")}) == 2
 
+
+
+def test_a_docx_build_retires_the_older_pdf_it_no_longer_matches(example: Path,
+                                                                  fake: Fake) -> None:
+    build(example)
+    out = outputs(example)
+    assert out.pdf.exists()
+    edit_goals = example / "goals.yaml"
+    edit_goals.write_text(edit_goals.read_text(encoding="utf-8") + "# edited\n",
+                          encoding="utf-8")
+    [result] = build(example, fmt="docx").results
+    assert result.status == "built"
+    assert not out.pdf.exists() and out.docx.exists()
+    assert "removed" in result.message and out.pdf.name in result.message
+
+
+def test_a_pdf_perfdoc_did_not_write_is_left_with_a_warning(example: Path, fake: Fake) -> None:
+    build(example)
+    out = outputs(example)
+    out.pdf.write_bytes(out.pdf.read_bytes() + b"%changed by hand\n")
+    edit_goals = example / "goals.yaml"
+    edit_goals.write_text(edit_goals.read_text(encoding="utf-8") + "# edited\n",
+                          encoding="utf-8")
+    [result] = build(example, fmt="docx").results
+    assert out.pdf.exists()
+    assert "warning" in result.message and "not written by this build" in result.message

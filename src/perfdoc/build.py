@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from perfdoc import __version__
 from perfdoc.context import (
@@ -239,9 +239,11 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
         if cancelled.is_set():
             raise KeyboardInterrupt
         # Stage: write.  The outputs are replaced together, never half of them.
+        before = read_stamp(job.outputs.stamp)
         write_together(files)
         return DocResult(folder, "built", problems,
-                         written=[p for p in files if p != job.outputs.stamp])
+                         written=[p for p in files if p != job.outputs.stamp],
+                         message=_retire_unmatched(job, opts, before))
     except (KeyboardInterrupt, PerfdocError) as exc:
         # An interrupt kills the converters, which fails the conversions in
         # flight: those documents were cancelled, not broken.
@@ -255,6 +257,32 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
             traceback.print_exc()
         return DocResult(folder, "failed", problems,
                          message=INTERNAL_ERROR.format(version=__version__), exit_code=4)
+
+
+def _retire_unmatched(job: Job, opts: BuildOptions, before: dict[str, Any]) -> str:
+    """Remove the other half of an older pair that no longer matches the new output.
+
+    ``--format docx`` after a full build would leave last time's PDF beside
+    the new .docx.  It is removed only when its hash is the one the old stamp
+    recorded, which proves perfdoc wrote it; a file changed or put there by
+    someone else stays, with a warning.
+    """
+    if opts.fmt == "all":
+        return ""
+    other = job.outputs.pdf if opts.fmt == "docx" else job.outputs.docx
+    if not other.exists():
+        return ""
+    recorded = before.get("sha256", {})
+    if isinstance(recorded, dict) and recorded.get(other.name) == file_sha256(other):
+        try:
+            other.unlink()
+        except OSError:
+            pass
+        else:
+            return _("removed {path}: it was built from an earlier input and no longer "
+                     "matches the new output").format(path=display_path(other))
+    return _("warning: {path} is left as it was; it was not written by this build and may "
+             "not match the new output").format(path=display_path(other))
 
 
 def _failed(folder: Path, problems: list[Problem], exc: PerfdocError,
