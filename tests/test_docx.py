@@ -256,6 +256,13 @@ def test_template_export_writes_the_default(cli, tmp_path) -> None:
     from perfdoc.render import default_template_bytes
 
     assert exported.read_bytes() == default_template_bytes()
+    # A restyled template is never overwritten by accident.
+    exported.write_bytes(b"restyled")
+    again = cli("template", "export", tmp_path / "tpl")
+    assert again.code == 2 and "--force" in again.err
+    assert exported.read_bytes() == b"restyled"
+    assert cli("template", "export", tmp_path / "tpl", "--force").code == 0
+    assert exported.read_bytes() == default_template_bytes()
 
 
 def test_committed_template_is_reproducible(tmp_path, monkeypatch) -> None:

@@ -306,12 +306,17 @@ def template() -> None:
 
 @template.command("export")
 @click.argument("directory")
-def template_export(directory: str) -> int:
+@click.option("--force", is_flag=True, help="Overwrite an existing template.docx.")
+def template_export(directory: str, force: bool) -> int:
     """Write the default template into DIRECTORY for restyling."""
     from perfdoc.render import default_template_bytes
 
     target = _output_folder(directory)
     out = target / "template.docx"
+    if out.exists() and not force:
+        # A restyled template is hours of work: never overwritten by accident.
+        raise UsageError(_("{path} exists; use --force to overwrite it with the default "
+                           "template").format(path=display_path(out)))
     try:
         target.mkdir(parents=True, exist_ok=True)
         out.write_bytes(default_template_bytes())

@@ -175,10 +175,15 @@ def _template_for(
         resolved = resolve_document_path(doc.meta.settings.template, document=doc.folder,
                                          workspace=ws)
         if resolved is None:
-            return None, "", [where(_(
-                "the template path {path} leads outside the document folder and the "
-                "workspace; copy the template into one of them").format(
-                path=doc.meta.settings.template))]
+            if ws.root is None:
+                # Documents side by side share a template through a workspace.
+                message = _("the template path {path} leads outside the document folder; copy "
+                            "the template into it, or put a perfdoc.toml in a folder above both "
+                            "to make that folder the workspace")
+            else:
+                message = _("the template path {path} leads outside the document folder and "
+                            "the workspace; copy the template into one of them")
+            return None, "", [where(message.format(path=doc.meta.settings.template))]
         chosen = resolved
     elif ws.config.template and ws.root is not None:
         root = ws.root
