@@ -396,3 +396,41 @@ def test_a_pdf_perfdoc_did_not_write_is_left_with_a_warning(example: Path, fake:
     [result] = build(example, fmt="docx").results
     assert out.pdf.exists()
     assert "warning" in result.message and "not written by this build" in result.message
+
+
+def test_a_font_the_machine_lacks_is_named_with_its_fallback(example: Path, fake: Fake,
+                                                             tmp_path: Path) -> None:
+    """A restyled body font no fonts.conf maps would silently become a sans face."""
+    from perfdoc.fonts import unmapped_fonts
+    from tests.docxtemplates import changed_template
+
+    if not unmapped_fonts(["方正仿宋_GBK"]):
+        pytest.skip("fontconfig is not installed")
+    template = changed_template(tmp_path / "restyled.docx", {
+        "word/styles.xml": lambda xml: xml.replace('w:eastAsia="仿宋_GB2312"',
+                                                   'w:eastAsia="方正仿宋_GBK"')})
+    [result] = build(example, template=template).results
+    assert result.status == "built", (result.message, result.problems)
+    [warning] = [p for p in result.problems if p.rule == "font"]
+    assert warning.level.value == "warning" and warning.path.endswith("restyled.docx")
+    assert "方正仿宋_GBK" in warning.message and "Noto" in warning.message
+    # The default template's fonts are all mapped: no warning.
+    [plain] = build(example, force=True).results
+    assert not [p for p in plain.problems if p.rule == "font"]
+
+
+def test_doctor_reports_a_templates_fonts(cli: Callable[..., Run], tmp_path: Path) -> None:
+    from perfdoc.fonts import unmapped_fonts
+    from tests.docxtemplates import changed_template
+
+    if not unmapped_fonts(["方正仿宋_GBK"]):
+        pytest.skip("fontconfig is not installed")
+    template = changed_template(tmp_path / "restyled.docx", {
+        "word/styles.xml": lambda xml: xml.replace('w:eastAsia="仿宋_GB2312"',
+                                                   'w:eastAsia="方正仿宋_GBK"')})
+    run = cli("doctor", "--template", template, "--fonts", tmp_path)
+    assert "  方正仿宋_GBK -> " in run.out
+    assert "restyled.docx:1:1: [warning]" in run.err and "(font)" in run.err
+    assert cli("doctor", "--template", tmp_path / "missing.docx").code == 2
+    (tmp_path / "not.docx").write_text("plain text", encoding="utf-8")
+    assert cli("doctor", "--template", tmp_path / "not.docx").code == 2

@@ -208,6 +208,7 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
         paginated = None
         if pool is not None:
             _require_bookmarks(job, draft)
+            problems += _font_problems(job, opts)
             # Stages: convert and paginate.  The .docx goes to the converter
             # and the PDF comes back as bytes; the label names the document
             # in the converter's messages.
@@ -319,6 +320,18 @@ def render(job: Job, pages: dict[str, int] | None = None,
         timeout=job.render_timeout,
     )
     return docx if pages is None else fill_toc(docx, pages)
+
+
+def _font_problems(job: Job, opts: BuildOptions) -> list[Problem]:
+    """Warn about each font of the template that the PDF will draw with another face."""
+    from perfdoc.fonts import font_warnings
+
+    return [Problem(job.template_display, 1, 1, Level.WARNING, "font", _(
+        "the template asks for the font {font}, which this machine lacks and perfdoc's "
+        "fonts.conf does not map; the PDF will use {fallback} instead. Install it, pass "
+        "--fonts DIR, or choose a font `perfdoc doctor` lists").format(
+            font=font, fallback=fallback or _("a fallback face")))
+        for font, fallback in font_warnings(job.template, opts.fonts)]
 
 
 def _require_bookmarks(job: Job, draft: bytes) -> None:

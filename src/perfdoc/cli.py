@@ -331,17 +331,36 @@ def template_export(directory: str, force: bool) -> int:
 @click.option("--install", is_flag=True,
               help="Install LibreOffice and the fonts (Debian/Ubuntu; as root or through sudo).")
 @click.option("--with-test-deps", is_flag=True, help="With --install: also what the tests need.")
-def doctor(install: bool, with_test_deps: bool) -> int:
+@click.option("--template", "template_path", default=None,
+              help="Report the fonts of this .docx template instead of the default's.")
+@click.option("--fonts", "fonts_dir", default=None,
+              help="A folder of font files searched first, as `build --fonts` does.")
+def doctor(install: bool, with_test_deps: bool, template_path: str | None,
+           fonts_dir: str | None) -> int:
     """Report LibreOffice, the uno-capable Python and the fonts in use."""
     from perfdoc.doctor import install_system_packages, run_doctor
 
     if with_test_deps and not install:
         raise UsageError(_("--with-test-deps goes with --install"))
+    template = None
+    if template_path is not None:
+        if not Path(template_path).is_file():
+            raise _wrong_kind(template_path, _("a .docx template"))
+        data = Path(template_path).read_bytes()
+        from perfdoc.safezip import ZipRefused, check_zip
+
+        try:
+            check_zip(data)
+        except ZipRefused as exc:
+            raise UsageError(f"{display_path(template_path)}: {exc.message}") from None
+        template = (data, display_path(template_path))
+    if fonts_dir is not None and not Path(fonts_dir).is_dir():
+        raise _wrong_kind(fonts_dir, _("a folder of fonts"))
     if install:
         code = install_system_packages(with_test_deps=with_test_deps)
         if code:
             return code
-    return run_doctor()
+    return run_doctor(template, Path(fonts_dir) if fonts_dir else None)
 
 
 def _wants_debug(argv: Sequence[str]) -> bool:

@@ -6,16 +6,22 @@ import os
 import shutil
 import subprocess
 from importlib.resources import as_file, files
+from pathlib import Path
 
 import click
 
-from perfdoc.fonts import resolve_fonts
+from perfdoc.fonts import FONT_NAMES, resolve_fonts, template_fonts, unmapped_fonts
 from perfdoc.i18n import _
 from perfdoc.libreoffice import APT_PACKAGES, find_soffice, find_uno_python, libreoffice_version
 
 
-def run_doctor() -> int:
-    """Print the environment report; exit 3 when the PDF step cannot run."""
+def run_doctor(template: tuple[bytes, str] | None = None, fonts_dir: Path | None = None) -> int:
+    """Print the environment report; exit 3 when the PDF step cannot run.
+
+    With *template* (its bytes and the path to show), the fonts listed are
+    the template's, and each one LibreOffice would replace is warned about;
+    *fonts_dir* is ``--fonts DIR``, searched first as a build searches it.
+    """
     ok = True
     soffice = find_soffice()
     version = libreoffice_version()
@@ -23,9 +29,17 @@ def run_doctor() -> int:
     python = find_uno_python()
     click.echo(_("uno-capable Python: {python}").format(python=python or _("not found")))
     ok = bool(soffice and python)
+    names = template_fonts(template[0]) if template else list(FONT_NAMES)
     click.echo(_("fonts (requested name -> file that draws it):"))
-    for name, path in resolve_fonts(None).items():
+    for name, path in resolve_fonts(fonts_dir, tuple(names)).items():
         click.echo(f"  {name} -> {path or _('not found')}")
+    if template is not None:
+        for font, fallback in unmapped_fonts(names, fonts_dir).items():
+            click.echo(_("{template}:1:1: [warning] the template asks for the font {font}, which "
+                         "this machine lacks and perfdoc's fonts.conf does not map; the PDF "
+                         "will use {fallback} instead (font)").format(
+                template=template[1], font=font, fallback=fallback or _("a fallback face")),
+                err=True)
     if not ok:
         click.echo(_("missing: install with `perfdoc doctor --install` (Debian or Ubuntu: "
                      "{packages})").format(packages=APT_PACKAGES), err=True)

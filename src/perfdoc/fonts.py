@@ -54,12 +54,13 @@ def fontconfig_file(fonts_dir: Path | None = None) -> Iterator[Path]:
 
 
 @cache
-def resolve_fonts(fonts_dir: Path | None = None) -> dict[str, str | None]:
+def resolve_fonts(fonts_dir: Path | None = None,
+                  names: tuple[str, ...] = FONT_NAMES) -> dict[str, str | None]:
     """Return the font file LibreOffice will draw each requested name with."""
     fc_match = shutil.which("fc-match")
     found: dict[str, str | None] = {}
     with fontconfig_file(fonts_dir) as conf:
-        for name in FONT_NAMES:
+        for name in names:
             path: str | None = None
             if fc_match:
                 try:
@@ -85,3 +86,93 @@ def font_fingerprint(fonts_dir: Path | None = None) -> str:
                 size = str(Path(path).stat().st_size)
         lines.append(f"{name}={path}:{size}")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- a template's fonts
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FONT_ATTRS = ("ascii", "hAnsi", "eastAsia", "cs")
+
+
+def template_fonts(template: bytes) -> list[str]:
+    """Return every font name a .docx template asks for, in its styles and its body.
+
+    python-docx's ``font.name`` sets only the Latin fonts (``w:ascii``,
+    ``w:hAnsi``); Chinese text is drawn with ``w:eastAsia``.  All four are read.
+    """
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    found: dict[str, None] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    with zipfile.ZipFile(io.BytesIO(template)) as z:
+        for part in ("word/styles.xml", "word/document.xml"):
+            if part not in z.namelist():
+                continue
+            root = etree.fromstring(z.read(part), parser)
+            for fonts in root.iter(f"{_W}rFonts"):
+                for attr in _FONT_ATTRS:
+                    name = fonts.get(f"{_W}{attr}")
+                    # Jinja-made names ({{ … }}) are not fonts yet.
+                    if name and "{" not in name:
+                        found.setdefault(name.strip())
+    return [name for name in found if name]
+
+
+@cache
+def _known_families(fonts_dir: Path | None) -> frozenset[str]:
+    """Return the families perfdoc's fonts.conf maps and those installed, per fontconfig."""
+    import re
+
+    known = set(re.findall(r"<alias[^>]*>\s*<family>([^<]+)</family>",
+                           fontconfig_text(fonts_dir)))
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        with fontconfig_file(fonts_dir) as conf:
+            try:
+                done = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True,
+                                      text=True, timeout=30,
+                                      env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+            except (OSError, subprocess.TimeoutExpired):
+                return frozenset(known)
+        for line in done.stdout.splitlines():
+            known.update(part.strip() for part in line.split(",") if part.strip())
+    return frozenset(known)
+
+
+def _fallback(name: str, fonts_dir: Path | None) -> str | None:
+    fc_match = shutil.which("fc-match")
+    if not fc_match:
+        return None
+    with fontconfig_file(fonts_dir) as conf:
+        try:
+            done = subprocess.run([fc_match, "-f", "%{family[0]}", f"{name}:lang=zh-cn"],
+                                  capture_output=True, text=True, timeout=30,
+                                  env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+    return done.stdout.strip() or None
+
+
+def unmapped_fonts(names: list[str], fonts_dir: Path | None = None) -> dict[str, str | None]:
+    """Return the *names* that neither perfdoc's fonts.conf maps nor this machine has.
+
+    Each comes with the family fontconfig falls back to, which is what
+    LibreOffice will draw it with: often a sans face where a 仿宋 was meant.
+    Without fontconfig nothing can be judged, and nothing is returned.
+    """
+    if not shutil.which("fc-list"):
+        return {}
+    known = _known_families(fonts_dir)
+    return {name: _fallback(name, fonts_dir) for name in names if name not in known}
+
+
+@cache
+def font_warnings(template: bytes, fonts_dir: Path | None) -> tuple[tuple[str, str | None], ...]:
+    """Return (font, fallback) for each font of *template* that will be substituted.
+
+    Cached: a batch asks once per template.
+    """
+    return tuple(unmapped_fonts(template_fonts(template), fonts_dir).items())
