@@ -370,3 +370,22 @@ def test_template_code_that_fails_is_a_located_error(tmp_path, cli, example, mon
     assert problem.startswith("custom.docx:1:1: [error] ")
     assert what in problem
     assert not (example / "build").exists()
+
+
+@pytest.mark.parametrize(("code", "place"), [
+    ("{{ headingz.part1 }}", "第 2 段"),
+    ("{{ unit", "第 2 段"),
+    ("{{ ''.__class__ }}", "第 2 段"),
+])
+def test_a_template_error_points_at_its_paragraph(tmp_path, cli, example, monkeypatch,
+                                                   code: str, place: str) -> None:
+    """Not 1:1: the paragraph (in reading order) where the bad tag sits."""
+    from tests.docxtemplates import changed_template
+
+    template = changed_template(tmp_path / "custom.docx", {"word/document.xml": lambda xml: xml.replace(
+        "<w:body>", f"<w:body><w:p><w:r><w:t>cover</w:t></w:r></w:p><w:p><w:r><w:t>{code}</w:t></w:r></w:p>", 1)})
+    monkeypatch.chdir(tmp_path)
+    run = cli("build", example.name, "--format", "docx", "--template", template.name)
+    assert run.code == 1
+    (problem,) = [line for line in run.out.splitlines() if "(template)" in line]
+    assert problem.startswith(f"custom.docx:2:1: [error] {place}: "), problem

@@ -14,7 +14,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
@@ -154,15 +154,50 @@ def _core_xml(title: str, author: str, when: datetime.datetime) -> bytes:
     ).encode()
 
 
-_UPDATE_FIELDS = b'<w:updateFields w:val="true"/>'
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_UPDATE_FIELDS = f"{_W}updateFields"
+#: The w:settings children the schema puts after w:updateFields (CT_Settings is
+#: a sequence): updateFields goes before the first of these, or of any element
+#: outside the w: namespace (m:mathPr, sl:schemaLibrary, w14:docId, w15:…).
+_SETTINGS_AFTER_UPDATE_FIELDS = frozenset(f"{_W}{name}" for name in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+    "uiCompat97To2003", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
+    "readModeInkLockDown", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+    "listSeparator",
+))
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
 def set_update_fields(xml: bytes, *, update_fields: bool) -> bytes:
-    """Ask Word to refresh the TOC on open only when perfdoc could not fill its numbers."""
-    xml = xml.replace(_UPDATE_FIELDS, b"")
+    """Ask Word to refresh the TOC on open only when perfdoc could not fill its numbers.
+
+    ``w:updateFields`` goes at its place in the schema's order of ``w:settings``,
+    so the part stays valid.  Settings that hold no ``w:updateFields`` and need
+    none are returned byte for byte.
+    """
+    if not update_fields and b"updateFields" not in xml:
+        return xml
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError:
+        return xml  # a custom template's part that python-docx kept as opaque bytes
+    if root.tag != f"{_W}settings":
+        return xml
+    for old in root.findall(_UPDATE_FIELDS):
+        root.remove(old)
     if update_fields:
-        xml = re.sub(rb"(<w:settings[^>]*>)", rb"\1" + _UPDATE_FIELDS, xml, count=1)
-    return xml
+        new = root.makeelement(_UPDATE_FIELDS, {f"{_W}val": "true"})
+        for index, child in enumerate(root):
+            tag = child.tag
+            if not isinstance(tag, str) or tag.startswith(_MC):
+                continue  # a comment, or mc:AlternateContent that may stand anywhere
+            if tag in _SETTINGS_AFTER_UPDATE_FIELDS or not tag.startswith(_W):
+                root.insert(index, new)
+                break
+        else:
+            root.append(new)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def rezip(docx: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
@@ -229,13 +264,13 @@ def render_docx(
         raise _template_error(template_display, exc.message) from None
     except jinja2.UndefinedError as exc:
         raise _template_error(template_display, _("unknown variable: {what}").format(
-            what=exc.message)) from None
+            what=exc.message), template, _names(exc.message or "")) from None
     except jinja2.exceptions.SecurityError as exc:
         raise _template_error(template_display, _("unsafe template code refused: {what}").format(
-            what=exc)) from None
+            what=exc), template, _names(str(exc))) from None
     except jinja2.TemplateSyntaxError as exc:
         raise _template_error(template_display, _("template syntax error: {what}").format(
-            what=exc.message)) from None
+            what=exc.message), template, unbalanced=True) from None
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise _template_error(template_display, _("not a usable .docx template: {what}").format(
             what=exc)) from None
@@ -254,6 +289,58 @@ def render_docx(
                   update_fields=not toc_filled)
 
 
-def _template_error(display: str, message: str) -> DocumentError:
-    problem = Problem(display, 1, 1, Level.ERROR, "template", message)
-    return DocumentError([problem])
+def _template_error(display: str, message: str, template: Path | bytes | None = None,
+                    names: Sequence[str] = (), *, unbalanced: bool = False) -> DocumentError:
+    """Return the template's error, at the paragraph or table cell where the tag sits.
+
+    Jinja's line numbers are no help: a template's document.xml is one long
+    line.  So the tag is looked for in the template's text instead, read as
+    ``perfdoc import`` reads a .docx: by a name the error mentions, or, for a
+    syntax error, as the first paragraph whose tags do not close.  Where
+    nothing points at one place, the error is at 1:1.
+    """
+    line, where = 1, ""
+    if template is not None and (names or unbalanced):
+        found = _find_tag(template, names, unbalanced=unbalanced)
+        if found is not None:
+            line, where = found
+    text = f"{where}: {message}" if where else message
+    return DocumentError([Problem(display, line, 1, Level.ERROR, "template", text)])
+
+
+def _names(message: str) -> list[str]:
+    """Return the names a Jinja error quotes: 'foo' is undefined, has no attribute 'bar'."""
+    quoted = re.findall(r"'([A-Za-z_][A-Za-z0-9_]*)'", message)
+    # The attribute is more telling than the object it was looked up on.
+    return [q for q in reversed(quoted) if q not in ("dict", "object", "str", "list")]
+
+
+_OPENERS = (("{{", "}}"), ("{%", "%}"))
+
+
+def _find_tag(template: Path | bytes, names: Sequence[str], *,
+              unbalanced: bool) -> tuple[int, str] | None:
+    from perfdoc.imports.docx import Para, read_docx
+
+    try:
+        data = template if isinstance(template, bytes) else template.read_bytes()
+        blocks, _props = read_docx(data)
+    except Exception:  # the template's error is reported anyway, at 1:1
+        return None
+    places: list[tuple[int, str, str]] = []  # (paragraph number, where, text)
+    for block in blocks:
+        if isinstance(block, Para):
+            places.append((block.number, f"第 {block.number} 段", block.text))
+            continue
+        for r, row in enumerate(block.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                text = "".join(p.text for p in cell.paragraphs)
+                places.append((cell.number, f"表 {block.index} 第 {r} 行第 {c} 列", text))
+    for number, where, text in places:
+        tags = re.findall(r"{[{%].*?[}%]}", text)
+        if unbalanced and any(text.count(a) != text.count(b) for a, b in _OPENERS):
+            return number, where
+        for name in names:
+            if any(re.search(rf"\b{re.escape(name)}\b", tag) for tag in tags):
+                return number, where
+    return None

@@ -132,9 +132,7 @@ def _split(run: Any, font: str) -> None:
             fonts = piece_rpr.find(f"{_W}rFonts")
             if fonts is None:
                 fonts = piece_rpr.makeelement(f"{_W}rFonts", {})
-                # rFonts comes first in w:rPr, after any rStyle.
-                position = 1 if piece_rpr.find(f"{_W}rStyle") is not None else 0
-                piece_rpr.insert(position, fonts)
+                piece_rpr.insert(_rfonts_position(piece_rpr), fonts)
             for attr in ("asciiTheme", "hAnsiTheme", "cstheme"):
                 fonts.attrib.pop(f"{_W}{attr}", None)
             for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
@@ -147,3 +145,15 @@ def _split(run: Any, font: str) -> None:
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         new.append(t)
         parent.insert(index + n, new)
+
+
+def _rfonts_position(rpr: Any) -> int:
+    """Return where a new ``w:rFonts`` goes in *rpr*: after ``w:rStyle``, before all else.
+
+    CT_RPr is a sequence (rStyle, rFonts, b, bCs, i, …): an rFonts anywhere
+    else makes the part invalid, and Word may refuse or repair the file.
+    """
+    for index, child in enumerate(rpr):
+        if child.tag == f"{_W}rStyle":
+            return index + 1
+    return 0
