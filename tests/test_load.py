@@ -189,3 +189,168 @@ def test_a_pipe_in_place_of_a_file_is_refused(cli, example, monkeypatch) -> None
     assert code == 1
     assert out == ["sanjia_2024/projects/02-zhifa.yaml:1:1: [error] not a regular file; a "
                    "document is made of ordinary files (io)"]
+
+
+# --------------------------------------------------------------------------- typing mistakes
+#
+# Each mistake is reported at the character to fix, with the fix, wherever in
+# the file it is typed: first or last key, nested, in a list item.  The golden
+# cases tests/bad_inputs/163-183 show one of each in full.
+
+DOC = "document.yaml"
+GOALS = "goals.yaml"
+FW = "\u3000"  # a full-width space
+
+MISTAKES = [
+    # A full-width colon as the key separator.
+    (DOC, "unit: 承", "unit：承", 3, 5, "a full-width colon '：' after 'unit'"),
+    (DOC, "year: 2024", "year：2024", 4, 5, "a full-width colon '：' after 'year'"),
+    (DOC, "year: 2024", "year： 2024", 4, 5, "a full-width colon '：' after 'year'"),
+    (DOC, "cover:", "cover：", 5, 6, "a full-width colon '：' after 'cover'"),
+    (DOC, "  title: 部门", "  title：部门", 6, 8, "a full-width colon '：' after 'title'"),
+    (DOC, "  reviewed_by: 承", "  reviewed_by：承", 9, 14,
+     "a full-width colon '：' after 'reviewed_by'"),
+    (P1, "  - level1: 产出指标\n    level2: 数量指标", "  - level1：产出指标\n    level2: 数量指标",
+     21, 11, "a full-width colon '：' after 'level1'"),
+    # A full-width space in the indentation or after the colon.
+    (DOC, "  title: 部门", FW + "title: 部门", 6, 1, "a full-width space (U+3000) in the indentation"),
+    (DOC, "  title: 部门", " " + FW + "title: 部门", 6, 2,
+     "a full-width space (U+3000) in the indentation"),
+    (DOC, "year: 2024", FW + "year: 2024", 4, 1, "a full-width space (U+3000) in the indentation"),
+    (P1, "    level2: 数量指标", FW * 2 + "level2: 数量指标", 22, 1,
+     "a full-width space (U+3000) in the indentation"),
+    (DOC, "year: 2024", "year:" + FW + "2024", 4, 6,
+     "a full-width space (U+3000) after the colon of 'year'"),
+    (P1, 'unit_code: "912001"', "unit_code: " + FW + "912001", 3, 12,
+     "a full-width space (U+3000) around '912001' makes YAML read it as text"),
+    (P1, "  total: 6.19", "  total: 6.19" + FW, 9, 14,
+     "a full-width space (U+3000) around '6.19' makes YAML read it as text"),
+    # Full-width quotes that break the line.
+    (GOALS, "  - title: 加强综合治理，维护社会稳定", "  - title: ‘加强综合治理: 维护社会稳定’", 9, 12,
+     "the full-width quote '‘' is not a YAML quote"),
+    (DOC, "  title: 部门预算绩效文本", "  “title”: 部门预算绩效文本", 6, 3,
+     "the key '“title”' is in full-width quotes; write it without them: title: …"),
+    # A full-width comma inside brackets.
+    (DOC, "  profile: default", "  profile: default\n  checks: {quantified-value: false，x: 1}",
+     13, 35, "a full-width comma '，' does not separate the entries inside brackets; use"),
+    # No space after the colon.
+    (DOC, "unit: 承", "unit:承", 3, 5, "no space after the colon of 'unit'; YAML needs a space "
+     "after ':': unit: 承德县三家镇人民政府"),
+    (DOC, "  reviewed_by: 承", "  reviewed_by:承", 9, 14, "no space after the colon of 'reviewed_by'"),
+    (P1, "  other:\n", "  other:5\n", 11, 8, "no space after the colon of 'other'"),
+    (P1, "    basis: 报账单据", "    basis:报账单据", 26, 10, "no space after the colon of 'basis'"),
+    (P1, "goals:\n  - 对", "goals:\n  - 对\nfunds:\n  - x: 1\n  - reason:无", 22, 11,
+     "no space after the colon of 'reason'"),
+    # A value starting with a character YAML reserves.
+    (P1, 'value: ">15 次"', "value: > 15 次", 25, 12, "'> 15 次' starts with '>', which YAML "
+     "reserves for folded blocks; put the value in quotes: \"> 15 次\""),
+    (P1, 'value: ">15 次"', "value: |2 次", 25, 12, "'|2 次' starts with '|'"),
+    (P1, 'value: ">15 次"', "value: |5", 25, 12, "'|5' starts with '|'"),
+    (P1, 'value: ">15 次"', "value: >15 次  # 注释", 25, 12, "quotes: \">15 次\""),
+    (P1, 'value: ">15 次"', "value: *15", 25, 12, "'*15' starts with '*'"),
+    (P1, 'value: ">15 次"', "value: &重要", 25, 12, "'&重要' starts with '&'"),
+    (P1, 'value: ">15 次"', "value: &15%", 25, 12, "'&15%' starts with '&'"),
+    (P1, 'value: ">15 次"', "value: !15 次", 25, 12, "'!15 次' starts with '!'"),
+    (P1, 'value: ">15 次"', "value: ! 15 次", 25, 12, "'! 15 次' starts with '!'"),
+    (P1, 'value: ">15 次"', "value: %15", 25, 12, "'%15' starts with '%'"),
+    (P1, 'value: ">15 次"', "value: `15 次`", 25, 12, "'`15 次`' starts with '`'"),
+    (P1, "  - 对省级", "  - >对省级", 19, 5, "starts with '>'"),
+    # An unclosed quote.
+    (GOALS, "  - title: 加强综合治理，维护社会稳定", '  - title: "加强综合治理，维护社会稳定', 9, 12,
+     'the quote " opened here is never closed; add the closing " at the end of the value'),
+    (P1, 'value: "≥3 年"', "value: '≥3 年", 79, 12,
+     "the quote ' opened here is never closed"),
+    (P1, 'value: "8 万元"', 'value: "8 万元', 55, 12,
+     'the quote " opened here is not closed on its line, so YAML read on to the next " on '
+     "line 61"),
+    (GOALS, "  - title: 加强综合治理，维护社会稳定", "  - title: '加强综合治理，维护社会稳定’", 9, 26,
+     "the quote ' is closed with a full-width ’; close it with a half-width '"),
+    # A key or list item out of line.
+    (DOC, "  draft_marker", "   draft_marker", 7, 4, "'draft_marker' starts in column 4, which "
+     "lines up with no key above it ('title' on line 6 starts in column 3); keys of one "
+     "mapping must start in the same column"),
+    (DOC, "year: 2024", " year: 2024", 4, 2, "'year' starts in column 2"),
+    (DOC, "settings:", " settings:", 10, 2, "'settings' starts in column 2"),
+    (P1, "    level2: 数量指标", "     level2: 数量指标", 22, 6,
+     "'level2' starts in column 6, which lines up with no key above it ('level1' on line 21 "
+     "starts in column 5)"),
+    (P1, "    level2: 数量指标", "   level2: 数量指标", 22, 4, "'level2' starts in column 4"),
+    (P1, "  - level1: 产出指标\n    level2: 成本指标", "   - level1: 产出指标\n    level2: 成本指标",
+     27, 4, "this list item starts in column 4, but the items above it start in column 3"),
+    (P1, "use_of_funds:", "- use_of_funds:", 12, 1, "a list item ('- ') where a key was expected"),
+    (DOC, "# 文档基本信息：单位、年度、封面与总体绩效目标\nunit", "# 文档基本信息\n  unit", 4, 1,
+     "'year' starts in column 1, which lines up with no key above it ('unit' on line 3 starts "
+     "in column 3)"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "line", "col", "message"), MISTAKES)
+def test_typing_mistake_is_explained_at_its_place(cli, example, monkeypatch, name: str,
+                                                 old: str, new: str, line: int, col: int,
+                                                 message: str) -> None:
+    edit(example / name, old, new)
+    code, out = validate(cli, example, monkeypatch)
+    assert code == 1
+    assert len(out) == 1, out
+    assert out[0].startswith(f"sanjia_2024/{name}:{line}:{col}: [error] "), out[0]
+    assert message in out[0]
+    assert out[0].endswith(" (yaml)")
+    assert "YAML syntax error" not in out[0]
+
+
+ALLOWED = [
+    # Full-width colons, spaces, quotes and commas inside text are text.
+    (P1, "name: 2023 年", "name: 项目：2023 年"),
+    (P1, "name: 2023 年", "name: “2023” 年：‘乡村振兴’"),
+    (P1, 'value: "有效提升"', "value: “有效提升”"),
+    (P1, 'value: "有效提升"', "value: “有效” #提升"),
+    (P1, "use_of_funds: 驻村工作组经费", "use_of_funds: 驻村工作组经费，含交通费"),
+    (DOC, "unit: 承德县三家镇人民政府", "unit: 承德县　三家镇人民政府"),
+    (DOC, "  title: 部门预算绩效文本", "  title: " + FW + "部门预算绩效文本"),
+    (GOALS, "  - title: 加强综合治理，维护社会稳定", "  - title: 加强综合治理：维护社会稳定"),
+    (GOALS, "    goal: >-\n      不断", "    goal: |\n      " + FW * 2 + "不断"),
+    (GOALS, "    goal: >-\n      不断", "    goal: |\n      第一：做好\n      注:见附件\n      不断"),
+    # A comma in quotes belongs to the entry; a half-width comma separates.
+    (DOC, "  profile: default",
+     '  profile: default\n  checks:\n    unknown-unit:\n      options:\n        units: ["场次，台次", 羽份]'),
+    (DOC, "  profile: default",
+     "  profile: default\n  checks:\n    unknown-unit:\n      options:\n        units: [场次, 台次]"),
+    # Quoted values starting with reserved characters, and a text on its own
+    # line that only looks like a key.
+    (P1, 'value: ">15 次"', "value: '>15 次'"),
+    (P1, 'value: "≥95%"', 'value: "*95%"'),
+    (P1, "use_of_funds: 驻村工作组经费", "use_of_funds:\n  http://example.org/funds"),
+    (P1, "use_of_funds: 驻村工作组经费", "use_of_funds:\n  驻村经费:交通费"),
+    (P1, "goals:\n  - 对", "goals:\n  - rate:95% 对"),
+    # An anchor that an alias uses is meant.
+    (P1, "  fiscal: 6.19", "  fiscal: &money 6.19\n  # the same\n  total_copy: *money"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), ALLOWED)
+def test_text_that_only_looks_like_a_mistake_is_read(cli, example, monkeypatch, name: str,
+                                                     old: str, new: str) -> None:
+    edit(example / name, old, new)
+    code, out = validate(cli, example, monkeypatch)
+    assert not [line for line in out if line.endswith("(yaml)")], out
+
+
+def test_full_width_comma_in_a_list_is_a_warning(cli, example, monkeypatch) -> None:
+    edit(example / DOC, "  profile: default",
+         "  profile: default\n  checks:\n    unknown-unit:\n      options:\n"
+         "        units: [场次，台次, 羽份]")
+    code, out = validate(cli, example, monkeypatch)
+    assert code == 0
+    assert out == [
+        f"sanjia_2024/{DOC}:16:19: [warning] a full-width comma '，' does not separate the "
+        "entries inside brackets, so '场次，台次' is read as one entry; use a half-width ',' "
+        "(or put the entry in quotes if the comma belongs to it) (yaml)"
+    ]
+
+
+def test_other_syntax_errors_keep_pyyaml_words(cli, example, monkeypatch) -> None:
+    edit(example / P1, "name: 2023 年", "name: 项目: 2023 年")
+    code, out = validate(cli, example, monkeypatch)
+    assert code == 1
+    assert out == [f"sanjia_2024/{P1}:7:9: [error] YAML syntax error: mapping values are not "
+                   "allowed in this context (yaml)"]
