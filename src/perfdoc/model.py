@@ -15,7 +15,14 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from perfdoc.values import ParsedValue, parse_value
@@ -111,20 +118,120 @@ def _no_negative_zero(value: Decimal) -> Decimal:
 #: Money above this (in the document's money unit) is a typing mistake.
 MAX_MONEY = Decimal(10) ** 12
 
-# The JSON Schema says what perfdoc accepts, so an editor does not flag an
-# unquoted ``unit_code: 912001`` that perfdoc reads as the text it was typed as.
-_WRITTEN = BeforeValidator(_as_written, json_schema_input_type=str | int | float)
-Text = Annotated[str, _WRITTEN, Field(min_length=1), AfterValidator(_single_line)]
-OptionalText = Annotated[str, _WRITTEN, AfterValidator(_single_line)]
+# --------------------------------------------------------------------------- JSON Schema
+#
+# What ``perfdoc schema`` tells editors about each value type, in JSON Schema.
+# Every fragment says what the validators above accept and nothing else: a
+# schema that refuses what perfdoc accepts (or accepts what it refuses) teaches
+# people the wrong thing.  tests/test_schema_agreement.py holds both to it.
+#
+# Two things a schema cannot know.  Editors read YAML 1.2, where
+# ``2025-06-30``, ``yes`` and ``1_000`` are text, while perfdoc reads YAML 1.1,
+# where they are a date, a boolean and 1000; and a schema sees the number YAML
+# read, never how it was typed (``010``, ``0x10`` or ``+5``).  So text fields
+# refuse the strings YAML 1.1 turns into a date or a boolean, quoted or not,
+# and a number's spelling is left to ``perfdoc validate``.
+#
+# Patterns run in Python (jsonschema) and JavaScript (yaml-language-server,
+# with the ``u`` flag): only syntax both read the same way, and ``(?![\s\S])``
+# for the end of the value, because Python's ``$`` also matches before a final
+# line break.
+
+#: The end of the value in both regex dialects.
+_END = r"(?![\s\S])"
+
+#: The plain scalars PyYAML resolves to a timestamp or a boolean (its resolver's
+#: expressions, written without verbose mode).
+_YAML11_DATE = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+                r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?")
+_YAML11_BOOL = "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+
+
+def _check(pattern: str, message: str) -> dict[str, Any]:
+    """Return a pattern with the message an editor shows when a string fails it."""
+    return {"pattern": pattern, "patternErrorMessage": message}
+
+
+_NOT_DATE_OR_BOOL = _check(
+    rf"^(?!(?:{_YAML11_DATE}|{_YAML11_BOOL}){_END})",
+    "perfdoc 按 YAML 1.1 读文件：这样写会被读成日期或真假值，而不是文字；"
+    "请改写，如“2025年6月30日”“是”")
+
+
+def _text_schema(invisible: re.Pattern[str], *, required: bool, prose: bool = False
+                 ) -> dict[str, Any]:
+    """Return the schema of a text field: a string, or a number (kept as typed)."""
+    what = "制表符" if prose else "换行、制表符"
+    checks = [
+        _check(rf"^(?![\s\S]*{invisible.pattern})",
+               f"不能含{what}或看不见的字符（控制字符、零宽字符、方向控制符等）；请删除"),
+        _check(r"\S" if required else r"^$|\S", "不能只有空白"),
+        _NOT_DATE_OR_BOOL,
+    ]
+    schema: dict[str, Any] = {"type": ["string", "number"]}
+    if required:
+        schema["minLength"] = 1
+    return {**schema, "allOf": checks}
+
+
+def _decimal_schema(string: str, message: str, **bounds: int) -> dict[str, Any]:
+    """Return the schema of a number within *bounds*, or of the same as a string.
+
+    *string* is the plain decimal notation of ``_PLAIN_DECIMAL`` narrowed to the
+    bounds; spaces around it are allowed, as ``_plain_decimal`` strips them.
+    """
+    return {"type": ["number", "string"], **bounds,
+            **_check(rf"^\s*(?:{string})\s*$", message)}
+
+
+_MONEY_SCHEMA = _decimal_schema(
+    r"-0(?:\.0+)?|(?:0|[1-9][0-9]{0,11})(?:\.[0-9]+)?",
+    "应为普通十进制数，如 6.19：不带单位、千位分隔符、正号或指数；不小于 0，小于 10^12",
+    minimum=0, exclusiveMaximum=int(MAX_MONEY))
+# The range is the spending-plan rule's (perfdoc check), not the model's.
+_PERCENT_SCHEMA = _decimal_schema(
+    r"-0(?:\.0+)?|(?:[0-9]|[1-9][0-9])(?:\.[0-9]+)?|100(?:\.0+)?",
+    "应为 0 到 100 的普通十进制数，不带 %，如 25", minimum=0, maximum=100)
+
+
+def _whole_number_schema(string: str, low: int, high: int) -> dict[str, Any]:
+    """Return the schema of a whole number from *low* to *high*, or of the same as a string."""
+    return {"type": ["integer", "string"], "minimum": low, "maximum": high,
+            **_check(rf"^\s*(?:{string})(?:\.0+)?\s*$", f"应为 {low} 到 {high} 的整数")}
+
+
+#: pydantic's lax booleans: true/false, 0/1, and these words in any case.
+_FLAG_SCHEMA: dict[str, Any] = {
+    "type": ["boolean", "integer", "string"], "minimum": 0, "maximum": 1,
+    **_check("^(?:[Tt](?:[Rr][Uu][Ee])?|[Ff](?:[Aa][Ll][Ss][Ee])?|[Yy](?:[Ee][Ss])?|[Nn][Oo]?"
+             f"|[Oo](?:[Nn]|[Ff][Ff])|1|0){_END}", "应为 true 或 false"),
+}
+
+
+# The validators turn a number YAML read back into the text typed, so the
+# schema lets an unquoted ``unit_code: 912001`` through, as perfdoc does.
+_WRITTEN = BeforeValidator(_as_written)
+Text = Annotated[str, _WRITTEN, Field(min_length=1), AfterValidator(_single_line),
+                 WithJsonSchema(_text_schema(_INVISIBLE, required=True))]
+OptionalText = Annotated[str, _WRITTEN, AfterValidator(_single_line),
+                         WithJsonSchema(_text_schema(_INVISIBLE, required=False))]
 #: A prose field: every non-empty line is one paragraph.
-Prose = Annotated[str, _WRITTEN, Field(min_length=1), AfterValidator(_prose)]
-_PLAIN = BeforeValidator(_plain_decimal, json_schema_input_type=Decimal)
+Prose = Annotated[str, _WRITTEN, Field(min_length=1), AfterValidator(_prose),
+                  WithJsonSchema(_text_schema(_INVISIBLE_IN_PROSE, required=True, prose=True))]
+_PLAIN = BeforeValidator(_plain_decimal)
 Money = Annotated[Decimal, _PLAIN, Field(allow_inf_nan=False, ge=0, lt=MAX_MONEY),
-                  AfterValidator(_no_negative_zero)]
+                  AfterValidator(_no_negative_zero), WithJsonSchema(_MONEY_SCHEMA)]
 Percent = Annotated[Decimal, _PLAIN, Field(allow_inf_nan=False),
-                    AfterValidator(_no_negative_zero)]
-# No json_schema_input_type here: the schema keeps the field's bounds (year 1900–2200).
+                    AfterValidator(_no_negative_zero), WithJsonSchema(_PERCENT_SCHEMA)]
 WholeNumber = Annotated[int, BeforeValidator(_plain_decimal)]
+#: The year and settings.decimals: their schemas carry the bounds their fields set.
+Year = Annotated[WholeNumber, WithJsonSchema(
+    _whole_number_schema("19[0-9]{2}|2[01][0-9]{2}|2200", 1900, 2200))]
+Decimals = Annotated[WholeNumber, WithJsonSchema(_whole_number_schema("-0|[0-6]", 0, 6))]
+Flag = Annotated[bool, WithJsonSchema(_FLAG_SCHEMA)]
+#: Text kept exactly as YAML read it (``perfdoc import``'s leftovers): strings only.
+PlainText = Annotated[str, WithJsonSchema({"type": "string", "allOf": [_NOT_DATE_OR_BOOL]})]
 
 
 class _Strict(BaseModel):
@@ -161,7 +268,7 @@ class Cover(_Strict):
 class RuleSetting(_Strict):
     """一条检查规则的设置."""
 
-    enabled: bool = Field(True, title="启用", description="false 关闭该规则")
+    enabled: Flag = Field(True, title="启用", description="false 关闭该规则")
     level: Literal["error", "warning", "info"] | None = Field(
         None, title="级别", description="覆盖规则的默认级别"
     )
@@ -176,14 +283,14 @@ class Settings(_Strict):
     template: OptionalText | None = Field(
         None, title="模板", description="自定义 .docx 模板路径，相对于文档文件夹"
     )
-    decimals: WholeNumber = Field(2, ge=0, le=6, title="金额小数位", description="金额显示的小数位数")
+    decimals: Decimals = Field(2, ge=0, le=6, title="金额小数位", description="金额显示的小数位数")
     profile: Text = Field(
         "default", title="指标体系", description="指标词表：default（经典）或 101（财预〔2021〕101号）"
     )
-    checks: dict[str, RuleSetting | bool] = Field(
+    checks: dict[str, RuleSetting | Flag] = Field(
         default_factory=dict, title="检查规则", description="按规则编号设置：false 关闭，或给出级别和选项"
     )
-    numbering: bool = Field(
+    numbering: Flag = Field(
         True, title="自动编号",
         description="false 时不为分项绩效目标、保障措施和项目绩效目标编号；已自带编号的列表总是照原样印")
     date: datetime.date | None = Field(
@@ -201,11 +308,11 @@ class DocumentFile(_Strict):
         None, title="表上单位名称", description="各项目表上方的单位名称的默认值，如 ××人民政府本级")
     money_unit: Text | None = Field(
         None, title="金额单位", description="各项目表“单位：”后文字的默认值；不写则为 万元")
-    year: WholeNumber = Field(ge=1900, le=2200, title="年度", description="预算年度，如 2024")
+    year: Year = Field(ge=1900, le=2200, title="年度", description="预算年度，如 2024")
     cover: Cover = Field(title="封面", description="封面上的各行文字")
     settings: Settings = Field(default_factory=Settings, title="设置", description="模板、检查等设置")
     overall_goal: Prose = Field(title="总体绩效目标", description="第一部分“一、总体绩效目标”的正文")
-    unplaced: list[str] = _unplaced()
+    unplaced: list[PlainText] = _unplaced()
 
 
 # --------------------------------------------------------------------------- goals.yaml
@@ -235,7 +342,7 @@ class GoalsFile(_Strict):
     measures: list[Measure] = Field(
         min_length=1, title="工作保障措施", description="第一部分“三、工作保障措施”的各条"
     )
-    unplaced: list[str] = _unplaced()
+    unplaced: list[PlainText] = _unplaced()
 
 
 # --------------------------------------------------------------------------- projects/*.yaml
@@ -293,7 +400,7 @@ class ProjectFile(_Strict):
     funding_plan: FundingPlan = Field(title="资金支出计划", description="3/6/10/12 月底累计百分比")
     goals: list[Text] = Field(min_length=1, title="绩效目标", description="各行绩效目标；编号自动生成")
     indicators: list[Indicator] = Field(min_length=1, title="绩效指标", description="指标表的各行")
-    unplaced: list[str] = _unplaced()
+    unplaced: list[PlainText] = _unplaced()
 
 
 #: The file shapes, by the name of the JSON Schema written for each.
