@@ -56,6 +56,7 @@ from perfdoc.pdfmeta import reproducible_pdf
 from perfdoc.plan import BuildOptions, Job, Planned, name_outputs, plan_one
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.render import document_date, render_docx
+from perfdoc.rules import RULES
 from perfdoc.workspace import find_workspace
 
 if TYPE_CHECKING:
@@ -197,7 +198,8 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
         # Stages: load and check.
         job, problems = plan_one(folder, opts, planned)
         if job is None:
-            return DocResult(folder, "failed", problems, exit_code=1)
+            return DocResult(folder, "failed", problems, message=_refused_hint(problems, opts),
+                             exit_code=1)
         if opts.check_only:
             return compare(job, opts)
         if not opts.force and _is_fresh(job, opts):
@@ -284,6 +286,18 @@ def _retire_unmatched(job: Job, opts: BuildOptions, before: dict[str, Any]) -> s
                      "matches the new output").format(path=display_path(other))
     return _("warning: {path} is left as it was; it was not written by this build and may "
              "not match the new output").format(path=display_path(other))
+
+
+def _refused_hint(problems: list[Problem], opts: BuildOptions) -> str:
+    """Say how to build anyway when only the rules' errors stopped the document."""
+    blocking = [p for p in problems if p.level is Level.ERROR and not p.suppressed]
+    if not blocking or not all(p.rule in RULES for p in blocking):
+        return ""  # nothing, or the schema, a file or the template stopped it
+    hint: str = _("not built because the rules found errors; `perfdoc build --skip-rules` "
+                  "builds anyway")
+    if opts.fmt != "docx" and not opts.check_only:
+        hint += "\n" + _("`--format docx` builds the .docx without LibreOffice")
+    return hint
 
 
 def _failed(folder: Path, problems: list[Problem], exc: PerfdocError,

@@ -8,11 +8,15 @@ the rule id and the configured level on what the rule found.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import bisect
+import codecs
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
 from pydantic import ValidationError
 
 from perfdoc.document import DOCUMENT_FILE, Document, load_document
@@ -75,6 +79,11 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
     problems += found
     project_vocab, found = _project_vocabularies(doc)
     problems += found
+    # Stage: the suppression comments of every file, and their mistakes.
+    silenced: dict[Path, dict[int, set[str]]] = {}
+    for yf in doc.sources.values():
+        silenced[yf.path], found = suppressions(yf)
+        problems += found
     # Stage: run the rules; the runner, not the rule, stamps id and level.
     for rule_id, rule in RULES.items():
         config = configs[rule_id]
@@ -84,11 +93,114 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
         ctx = RuleContext(options=rule.Options.model_validate(config.options), vocab=vocab,
                           project_vocab=project_vocab)
         for f in rule.check(doc, ctx):
-            problems.append(
-                f.source.problem(f.at, f.message, rule=rule_id, level=f.level_under(config.level),
-                                 key=f.key)
-            )
+            problem = f.source.problem(f.at, f.message, rule=rule_id,
+                                       level=f.level_under(config.level), key=f.key)
+            if rule_id in silenced.get(f.source.path, {}).get(problem.line, ()):
+                problem = replace(problem, suppressed=True)
+            problems.append(problem)
     return problems
+
+
+# --------------------------------------------------------------------------- suppression
+
+#: What follows ``perfdoc:`` in a suppression comment: ``disable-line=RULE[,RULE…]``.
+_DISABLE_LINE = re.compile(r"disable-line\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
+
+#: Where a comment may start: at the start of a line or after a space or a tab.
+_HASH = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
+
+#: What a file without any ``# perfdoc:`` comment lacks, in its bytes (ASCII in GB18030 too).
+_MAYBE = re.compile(rb"#\s*perfdoc\s*:")
+
+#: Every line break YAML knows, as "\n".
+_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+#: The rule ids of problems that are not check findings; no comment silences them.
+NOT_SUPPRESSIBLE = ("schema", "yaml", "io", "template", "import")
+
+
+def suppressions(yf: YamlFile) -> tuple[dict[int, set[str]], list[Problem]]:
+    """Return the check rules silenced on each line of *yf*, and the comments' mistakes.
+
+    ``# perfdoc: disable-line=a,b`` at the end of a line silences the findings
+    of rules ``a`` and ``b`` located on that line; alone on its line, it
+    silences them on the line below.  A comment naming something other than
+    a check rule, or written otherwise, is a ``schema`` warning at its ``#``.
+    """
+    lines: dict[int, set[str]] = {}
+    problems: list[Problem] = []
+    for line, col, alone, comment in _perfdoc_comments(yf):
+        def warn(message: str, line: int = line, col: int = col) -> None:
+            problems.append(Problem(yf.display, line, col, Level.WARNING, SCHEMA, message))
+
+        match = _DISABLE_LINE.fullmatch(comment.partition(":")[2].strip())
+        if match is None:
+            warn(_("cannot read the comment '# {comment}'; a suppression comment reads "
+                   "'# perfdoc: disable-line=RULE' (several rules separated by commas)").format(
+                comment=comment))
+            continue
+        target = lines.setdefault(line + 1 if alone else line, set())
+        for rule_id in (part.strip() for part in match.group(1).split(",")):
+            if rule_id in RULES:
+                target.add(rule_id)
+            elif rule_id in NOT_SUPPRESSIBLE:
+                warn(_("'{rule}' problems cannot be suppressed; a suppression comment "
+                       "silences only the findings of check rules").format(rule=rule_id))
+            else:
+                warn(_("unknown rule '{rule}' in a suppression comment{hint} (the rules are: "
+                       "{rules})").format(rule=rule_id, hint=did_you_mean(rule_id, RULES),
+                                          rules=Whole(", ".join(RULES))))
+    return lines, problems
+
+
+def _perfdoc_comments(yf: YamlFile) -> Iterator[tuple[int, int, bool, str]]:
+    """Yield each ``# perfdoc:`` comment of *yf*: line, column, alone on its line, its text.
+
+    A ``#`` inside a quoted or block scalar is text, not a comment, so the
+    file is scanned into YAML tokens and only what lies between them is read.
+    """
+    raw = yf.raw.removeprefix(codecs.BOM_UTF8)
+    if not _MAYBE.search(raw):
+        return  # the common case: no need to scan
+    try:
+        # One kind of line break, as the loader's, so lines are the editor's; YAML
+        # also breaks lines at NEL, LS and PS, replaced one for one.
+        text = raw.decode(yf.encoding).replace("\r\n", "\n").translate(_BREAKS)
+        spans = sorted(_text_span(text, t) for t in yaml.scan(text, Loader=yaml.SafeLoader))
+    except (UnicodeDecodeError, LookupError, yaml.YAMLError):
+        return  # the loader reported this file already
+    # Tokens with text do not overlap: the one that could hold a "#" starts last before it.
+    spans = [(start, end) for start, end in spans if end > start]
+    starts = [start for start, _end in spans]
+    commented: set[int] = set()
+    for hash_ in _HASH.finditer(text):
+        at = hash_.start()
+        i = bisect.bisect_right(starts, at) - 1
+        if i >= 0 and at < spans[i][1]:
+            continue  # inside a token: text, not a comment
+        line_start = text.rfind("\n", 0, at) + 1
+        line = text.count("\n", 0, at) + 1
+        if line in commented:
+            continue  # a "#" inside a comment
+        commented.add(line)
+        line_end = text.find("\n", at)
+        comment = text[at + 1:line_end if line_end >= 0 else len(text)].strip()
+        head, sep, _rest = comment.partition(":")
+        if sep and head.strip() == "perfdoc":
+            yield line, at - line_start + 1, not text[line_start:at].strip(), comment
+
+
+def _text_span(text: str, token: yaml.Token) -> tuple[int, int]:
+    """Return where *token* holds text in *text*, as character offsets.
+
+    A block scalar's header line (``key: |  # comment``) may end in a comment,
+    so its text starts on the next line.
+    """
+    start, end = token.start_mark.index, token.end_mark.index
+    if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+        newline = text.find("\n", start, end)
+        start = end if newline < 0 else newline
+    return start, end
 
 
 # --------------------------------------------------------------------------- configuration
@@ -265,3 +377,4 @@ def _project_vocabularies(doc: Document) -> tuple[dict[Path, Vocabulary], list[P
             profile=name, hint=did_you_mean(name, profiles, cutoff=0.5),
             profiles=Whole(", ".join(profiles))), rule=SCHEMA))
     return found, problems
+

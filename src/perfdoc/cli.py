@@ -21,13 +21,28 @@ import click
 from perfdoc import __version__
 from perfdoc.document import DOCUMENT_FILE
 from perfdoc.errors import INTERNAL_ERROR, EnvironmentProblem, PerfdocError, UsageError
-from perfdoc.i18n import _, set_language
-from perfdoc.problems import Level, Problem, display_path, format_problems, has_failures
+from perfdoc.i18n import (
+    _,
+    localize_help,
+    route_click_messages,
+    set_language,
+    unknown_language_warning,
+)
+from perfdoc.problems import (
+    Level,
+    Problem,
+    display_path,
+    format_problems,
+    has_failures,
+    unsuppressed,
+)
 from perfdoc.workspace import find_documents
 
 FORMATS = click.Choice(["text", "json", "github"])
 LEVELS = click.Choice(["info", "warning", "error"])
-_MIN_LEVEL_HELP = "Report only problems of this level or above (default: info)."
+# Help texts are translated when a run starts (i18n.localize_help), not at import.
+_MIN_LEVEL_HELP = _("Report only problems of this level or above (default: info).", defer=True)
+_QUIET_HELP = _("Print only the problems: no summary, no progress.", defer=True)
 
 
 def _at_least(problems: list[Problem], min_level: str) -> list[Problem]:
@@ -130,15 +145,20 @@ def _check_converter(address: str) -> None:
 
 
 def _emit(problems: list[Problem], fmt: str) -> None:
-    if problems or fmt == "json":
-        click.echo(format_problems(problems, fmt))
+    # Only json lists suppressed findings (marked as such).
+    shown = problems if fmt == "json" else unsuppressed(problems)
+    if shown or fmt == "json":
+        click.echo(format_problems(shown, fmt))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Compile a 部门预算绩效文本 from a folder of YAML into Word and PDF.",
+                    defer=True))
 @click.version_option(__version__, "--version", prog_name="perfdoc")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Message language (default: PERFDOC_LANG or zh).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+              help=_("Message language (default: PERFDOC_LANG or zh).", defer=True))
+@click.option("--debug", is_flag=True,
+              help=_("Show tracebacks of internal errors.", defer=True))
 def cli(lang: str | None, debug: bool) -> None:
     """Compile a 部门预算绩效文本 from a folder of YAML into Word and PDF."""
     set_language(lang)
@@ -147,10 +167,12 @@ def cli(lang: str | None, debug: bool) -> None:
         os.environ["PERFDOC_DEBUG"] = "1"
 
 
-@cli.command()
+@cli.command(help=_("Check the YAML against the schema only (default DIR: .).", defer=True))
 @click.argument("dirs", nargs=-1)
-@click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
-def validate(dirs: tuple[str, ...], fmt: str) -> int:
+@click.option("--format", "fmt", type=FORMATS, default="text",
+              help=_("Output format.", defer=True))
+@click.option("--quiet", "-q", is_flag=True, help=_QUIET_HELP)
+def validate(dirs: tuple[str, ...], fmt: str, quiet: bool) -> int:
     """Check the YAML against the schema only (default DIR: .)."""
     from perfdoc.check import CheckOptions, check_folder
 
@@ -163,21 +185,23 @@ def validate(dirs: tuple[str, ...], fmt: str) -> int:
         problems += found
         failing += has_failures(found)
     _emit(problems, fmt)
-    if fmt == "text":
+    if fmt == "text" and not quiet:
         click.echo(_("{valid} document(s) valid, {broken} with errors").format(
             valid=len(folders) - failing, broken=failing + empty), err=True)
     return 1 if has_failures(problems) else 0
 
 
-@cli.command()
+@cli.command(help=_("Check documents against the schema and the domain rules.", defer=True))
 @click.argument("dirs", nargs=-1)
-@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
-@click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
-@click.option("--enable", multiple=True, help="Enable a rule for this run.")
-@click.option("--disable", multiple=True, help="Disable a rule for this run.")
+@click.option("--strict", is_flag=True, help=_("Warnings fail the run too.", defer=True))
+@click.option("--format", "fmt", type=FORMATS, default="text",
+              help=_("Output format.", defer=True))
+@click.option("--enable", multiple=True, help=_("Enable a rule for this run.", defer=True))
+@click.option("--disable", multiple=True, help=_("Disable a rule for this run.", defer=True))
 @click.option("--min-level", type=LEVELS, default="info", help=_MIN_LEVEL_HELP)
+@click.option("--quiet", "-q", is_flag=True, help=_QUIET_HELP)
 def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...],
-          disable: tuple[str, ...], min_level: str) -> int:
+          disable: tuple[str, ...], min_level: str, quiet: bool) -> int:
     """Check documents against the schema and the domain rules."""
     from perfdoc.check import CheckOptions, check_folder
 
@@ -188,8 +212,8 @@ def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...]
     problems = _at_least(problems, min_level)
     _emit(problems, fmt)
     failed = has_failures(problems, strict=strict)
-    if fmt == "text":
-        counts = {lvl: sum(1 for p in problems if p.level is lvl) for lvl in Level}
+    if fmt == "text" and not quiet:
+        counts = {lvl: sum(1 for p in unsuppressed(problems) if p.level is lvl) for lvl in Level}
         click.echo(
             _("{errors} error(s), {warnings} warning(s), {infos} info(s) "
               "in {n} document(s)").format(
@@ -200,9 +224,9 @@ def check(dirs: tuple[str, ...], strict: bool, fmt: str, enable: tuple[str, ...]
     return 1 if failed else 0
 
 
-@cli.command()
+@cli.command(help=_("Write the JSON Schemas generated from the models.", defer=True))
 @click.option("-o", "--output", "outdir", default="schemas", show_default=True,
-              help="Folder to write the JSON Schemas into.")
+              help=_("Folder to write the JSON Schemas into.", defer=True))
 def schema(outdir: str) -> int:
     """Write the JSON Schemas generated from the models."""
     from perfdoc.schema import write_schemas
@@ -217,33 +241,39 @@ def schema(outdir: str) -> int:
     return 0
 
 
-@cli.command()
+@cli.command(help=_("Compile documents into the Word draft and PDF.", defer=True))
 @click.argument("dirs", nargs=-1)
 @click.option("-o", "--output", "outdir", default=None,
-              help="Write every document's outputs flat into OUTDIR (default: DIR/build/).")
+              help=_("Write every document's outputs flat into OUTDIR (default: DIR/build/).",
+                     defer=True))
 @click.option("--format", "fmt", type=click.Choice(["all", "docx", "pdf"]), default="all",
-              show_default=True, help="What to write; docx never needs LibreOffice.")
-@click.option("--template", "template", default=None, help="A .docx template to use instead.")
+              show_default=True,
+              help=_("What to write; docx never needs LibreOffice.", defer=True))
+@click.option("--template", "template", default=None,
+              help=_("A .docx template to use instead.", defer=True))
 @click.option("--fonts", "fonts", default=None,
-              help="A folder of real font files (e.g. the Windows fonts) for exact output.")
-@click.option("--skip-rules", is_flag=True, help="Build even when `check` finds errors.")
-@click.option("--force", is_flag=True, help="Rebuild even unchanged documents.")
+              help=_("A folder of real font files (e.g. the Windows fonts) for exact output.",
+                     defer=True))
+@click.option("--skip-rules", is_flag=True,
+              help=_("Build even when `check` finds errors.", defer=True))
+@click.option("--force", is_flag=True, help=_("Rebuild even unchanged documents.", defer=True))
 @click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 and list stale outputs.")
+              help=_("Write nothing; exit 1 and list stale outputs.", defer=True))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Parallel converters (default: one per core).")
+              help=_("Parallel converters (default: one per core).", defer=True))
 @click.option("--converter", default=None, metavar="HOST:PORT",
-              help="Use a running unoserver instead of starting one.")
-@click.option("--pdfa", is_flag=True, help="Write PDF/A-2b.")
-@click.option("--enable", multiple=True, help="Enable a rule for this run.")
-@click.option("--disable", multiple=True, help="Disable a rule for this run.")
+              help=_("Use a running unoserver instead of starting one.", defer=True))
+@click.option("--pdfa", is_flag=True, help=_("Write PDF/A-2b.", defer=True))
+@click.option("--enable", multiple=True, help=_("Enable a rule for this run.", defer=True))
+@click.option("--disable", multiple=True, help=_("Disable a rule for this run.", defer=True))
 @click.option("--min-level", type=LEVELS, default="info", help=_MIN_LEVEL_HELP)
+@click.option("--quiet", "-q", is_flag=True, help=_QUIET_HELP)
 def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | None,
           fonts: str | None, skip_rules: bool, force: bool, check_only: bool, jobs: int | None,
           converter: str | None, pdfa: bool, enable: tuple[str, ...],
-          disable: tuple[str, ...], min_level: str) -> int:
+          disable: tuple[str, ...], min_level: str, quiet: bool) -> int:
     """Compile documents into the Word draft and PDF."""
-    from perfdoc.build import build_all
+    from perfdoc.build import DocResult, build_all
     from perfdoc.check import CheckOptions
     from perfdoc.plan import BuildOptions
     from perfdoc.report import BuildPrinter
@@ -268,22 +298,36 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
         checks=CheckOptions(enable=enable, disable=disable),
         timeout=timeout_s,
     )
-    printer = BuildPrinter(total=len(folders), check_only=check_only,
-                           show=lambda found: _at_least(found, min_level))
-    with printer:
-        report = build_all(folders, opts, on_done=printer.done)
-    printer.summary(report)
+    def show(found: list[Problem]) -> list[Problem]:
+        return _at_least(unsuppressed(found), min_level)
+
+    def print_quietly(result: DocResult) -> None:
+        # --quiet: a document's problems and what stopped it; no status lines.
+        if shown := show(result.problems):
+            click.echo(format_problems(shown))
+        if result.message:
+            click.echo(result.message, err=True)
+
+    if quiet:
+        report = build_all(folders, opts, on_done=print_quietly)
+    else:
+        printer = BuildPrinter(total=len(folders), check_only=check_only, show=show)
+        with printer:
+            report = build_all(folders, opts, on_done=printer.done)
+        printer.summary(report)
     if report.interrupted:
         raise KeyboardInterrupt  # exit 130, with the same message as anywhere else
     return report.exit_code
 
 
-@cli.command("import")
+@cli.command("import",
+             help=_("Import .docx, .doc and .xlsx drafts as one document folder.", defer=True))
 @click.argument("files", nargs=-1, required=True)
 @click.option("-o", "--output", "outdir", required=True,
-              help="The document folder to write.")
+              help=_("The document folder to write.", defer=True))
 @click.option("--force", is_flag=True,
-              help="Replace the document in an existing folder (its project files too).")
+              help=_("Replace the document in an existing folder (its project files too).",
+                     defer=True))
 def import_(files: tuple[str, ...], outdir: str, force: bool) -> int:
     """Import .docx, .doc and .xlsx drafts as one document folder."""
     from perfdoc.imports.run import import_files
@@ -299,14 +343,16 @@ def import_(files: tuple[str, ...], outdir: str, force: bool) -> int:
     return done.exit_code
 
 
-@cli.group()
+@cli.group(help=_("Work with .docx templates.", defer=True))
 def template() -> None:
     """Work with .docx templates."""
 
 
-@template.command("export")
+@template.command("export",
+                  help=_("Write the default template into DIRECTORY for restyling.", defer=True))
 @click.argument("directory")
-@click.option("--force", is_flag=True, help="Overwrite an existing template.docx.")
+@click.option("--force", is_flag=True,
+              help=_("Overwrite an existing template.docx.", defer=True))
 def template_export(directory: str, force: bool) -> int:
     """Write the default template into DIRECTORY for restyling."""
     from perfdoc.render import default_template_bytes
@@ -327,14 +373,19 @@ def template_export(directory: str, force: bool) -> int:
     return 0
 
 
-@cli.command()
+@cli.command(help=_("Report LibreOffice, the uno-capable Python and the fonts in use.",
+                    defer=True))
 @click.option("--install", is_flag=True,
-              help="Install LibreOffice and the fonts (Debian/Ubuntu; as root or through sudo).")
-@click.option("--with-test-deps", is_flag=True, help="With --install: also what the tests need.")
+              help=_("Install LibreOffice and the fonts (Debian/Ubuntu; as root or through "
+                     "sudo).", defer=True))
+@click.option("--with-test-deps", is_flag=True,
+              help=_("With --install: also what the tests need.", defer=True))
 @click.option("--template", "template_path", default=None,
-              help="Report the fonts of this .docx template instead of the default's.")
+              help=_("Report the fonts of this .docx template instead of the default's.",
+                     defer=True))
 @click.option("--fonts", "fonts_dir", default=None,
-              help="A folder of font files searched first, as `build --fonts` does.")
+              help=_("A folder of font files searched first, as `build --fonts` does.",
+                     defer=True))
 def doctor(install: bool, with_test_deps: bool, template_path: str | None,
            fonts_dir: str | None) -> int:
     """Report LibreOffice, the uno-capable Python and the fonts in use."""
@@ -363,6 +414,40 @@ def doctor(install: bool, with_test_deps: bool, template_path: str | None,
     return run_doctor(template, Path(fonts_dir) if fonts_dir else None)
 
 
+def _global_options_first(args: list[str]) -> tuple[list[str], str | None]:
+    """Move ``--lang X`` and ``--debug`` to the front, wherever they were typed.
+
+    They are options of ``perfdoc`` itself, and ``perfdoc check DIR --lang en``
+    must work as well.  Nothing after ``--`` moves.  Returns the arguments and
+    the language asked for, when it is one ``--lang`` accepts.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    lang: str | None = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--debug":
+            front.append(arg)
+        elif arg == "--lang":
+            if i + 1 == len(args):
+                raise click.BadOptionUsage(arg, _("Option {name!r} requires an argument.")
+                                           .format(name=arg))
+            lang = args[i + 1]
+            front += [arg, lang]
+            i += 1
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest, lang if lang in ("zh", "en") else None
+
+
 def _wants_debug(argv: Sequence[str]) -> bool:
     return "--debug" in argv or os.environ.get("PERFDOC_DEBUG") == "1"
 
@@ -378,7 +463,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+    # The language is known before click parses anything, so its usage errors
+    # and the help texts are in it too.
+    set_language(None)
+    route_click_messages()
     try:
+        args, lang = _global_options_first(args)
+        if lang is not None:
+            set_language(lang)
+        elif warning := unknown_language_warning():
+            click.echo(warning, err=True)
+        localize_help(cli)
         code = cli.main(args=args, prog_name="perfdoc", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code

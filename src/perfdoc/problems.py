@@ -36,6 +36,9 @@ class Problem:
     level: Level
     rule: str
     message: str
+    #: Silenced by a ``# perfdoc: disable-line=RULE`` comment: it neither prints
+    #: as text nor fails a run, and ``--format json`` lists it marked as such.
+    suppressed: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Sort by file, then position, so output is stable and readable."""
@@ -71,9 +74,17 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def has_failures(problems: Iterable[Problem], *, strict: bool = False) -> bool:
-    """Say whether *problems* fail a run: errors always, warnings under ``--strict``."""
+    """Say whether *problems* fail a run: errors always, warnings under ``--strict``.
+
+    A suppressed finding never fails a run.
+    """
     failing = {Level.ERROR, Level.WARNING} if strict else {Level.ERROR}
-    return any(p.level in failing for p in problems)
+    return any(p.level in failing and not p.suppressed for p in problems)
+
+
+def unsuppressed(problems: Iterable[Problem]) -> list[Problem]:
+    """Return the problems that no suppression comment silenced."""
+    return [p for p in problems if not p.suppressed]
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
@@ -89,14 +100,20 @@ _GITHUB_LEVEL = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "no
 
 
 def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
-    """Render *problems* as ``text``, ``json`` or ``github`` output."""
+    """Render *problems* as ``text``, ``json`` or ``github`` output.
+
+    Suppressed findings are left out of ``text`` and ``github``; ``json`` lists
+    them with ``"suppressed": true`` (the key is absent on the others).
+    """
     items = sort_problems(problems)
     if fmt == "json":
-        rows = [{**asdict(p), "level": p.level.value} for p in items]
-        ordered = [
-            {k: r[k] for k in ("path", "line", "col", "level", "rule", "message")} for r in rows
-        ]
-        return json.dumps(ordered, ensure_ascii=False, indent=2)
+        keys = ["path", "line", "col", "level", "rule", "message"]
+        rows = []
+        for p in items:
+            row = {**asdict(p), "level": p.level.value}
+            rows.append({k: row[k] for k in keys + (["suppressed"] if p.suppressed else [])})
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    items = unsuppressed(items)
     if fmt == "github":
         return "\n".join(
             f"::{_GITHUB_LEVEL[p.level]} file={_github_escape(p.path, prop=True)},"
