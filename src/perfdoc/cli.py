@@ -343,6 +343,95 @@ def import_(files: tuple[str, ...], outdir: str, force: bool) -> int:
     return done.exit_code
 
 
+@cli.command(help=_("Compare two documents year over year: OLD (last year's) with NEW.",
+                    defer=True))
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help=_("Output format.", defer=True))
+def diff(old: str, new: str, fmt: str) -> int:
+    """Compare two documents year over year: OLD (last year's) with NEW."""
+    from perfdoc.diff import compare, load_pair, notes, render
+
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    for arg in (old, new):
+        found, missing = _document_folders((arg,))
+        if len(found) > 1:
+            raise UsageError(_("{path} holds {n} documents; diff compares one document with "
+                               "another").format(path=display_path(arg), n=len(found)))
+        folders += found
+        problems += missing
+    pair = None if problems else load_pair(folders[0], folders[1])
+    if pair is None or pair[0] is None:
+        # Differences are not failures (exit 0); documents that do not load are.
+        _emit(problems if pair is None else pair[1], "json" if fmt == "json" else "text")
+        return 1
+    result = compare(*pair[0])
+    if fmt == "json":
+        for note in notes(result):  # stdout stays one JSON document
+            click.echo(note, err=True)
+    click.echo(render(result, fmt))
+    return 0
+
+
+@cli.command("init", help=_("Write a new document folder to fill in, ready to build.",
+                           defer=True))
+@click.argument("directory", metavar="DIR")
+@click.option("--unit", default=None, metavar="NAME",
+              help=_("The unit's name (default: a 【待填写】 placeholder).", defer=True))
+@click.option("--year", type=click.IntRange(1900, 2200), default=None, metavar="N",
+              help=_("The budget year (default: next year).", defer=True))
+@click.option("--projects", type=click.IntRange(1, 999), default=None, metavar="N",
+              help=_("How many project files to write (default: 1).", defer=True))
+@click.option("--force", is_flag=True,
+              help=_("Replace the document in an existing folder (its project files too).",
+                     defer=True))
+def init(directory: str, unit: str | None, year: int | None, projects: int | None,
+         force: bool) -> int:
+    """Write a new document folder to fill in, ready to build."""
+    from perfdoc.init import ask_missing, init_document, refuse_existing, report
+
+    folder = _output_folder(directory)
+    refuse_existing(folder, force=force)  # before any question is asked
+    # On a terminal, values not given are asked for; a script gets the defaults.
+    wanted = ask_missing(unit, year, projects, interactive=sys.stdin.isatty())
+    done = init_document(folder, wanted, force=force)
+    lines, warnings = report(done)
+    click.echo("\n".join(lines))
+    for warning in warnings:
+        click.echo(warning, err=True)
+    _emit(done.problems, "text")
+    return 1 if done.problems else 0
+
+
+@cli.command("next-year",
+             help=_("Copy the document SRC into the new folder DST for the next year.",
+                    defer=True))
+@click.argument("src")
+@click.argument("dst")
+@click.option("--year", type=click.IntRange(1900, 2200), default=None,
+              help=_("The new document's year (default: SRC's year + 1).", defer=True))
+def next_year(src: str, dst: str, year: int | None) -> int:
+    """Copy the document SRC into the new folder DST for the next year."""
+    from perfdoc.carry import carry_over
+
+    source = Path(src)
+    if source.name == DOCUMENT_FILE and source.is_file():
+        source = source.parent
+    elif not source.is_dir():
+        raise _wrong_kind(src, _("a document folder"))
+    done = carry_over(source, _output_folder(dst), year)
+    _emit(done.problems, "text")
+    if done.written:
+        click.echo(_("wrote {n} file(s) into {path}").format(
+            n=len(done.written), path=display_path(dst)), err=True)
+        click.echo(_("{n} text(s) carried over from {source} to {year}; `perfdoc check` "
+                     "lists those that still mention {source} or earlier (rule stale-year)")
+                   .format(n=done.texts, source=done.source_year, year=done.year), err=True)
+    return done.exit_code
+
+
 @cli.group(help=_("Work with .docx templates.", defer=True))
 def template() -> None:
     """Work with .docx templates."""

@@ -298,6 +298,19 @@ class Settings(_Strict):
     )
 
 
+class CarriedFrom(_Strict):
+    """结转来源：perfdoc next-year 由上一年度文档生成本文档时写入."""
+
+    unit: Text = Field(title="来源单位", description="结转来源文档的单位名称")
+    year: Year = Field(ge=1900, le=2200, title="来源年度", description="结转来源文档的年度")
+    # A fingerprint rather than the old text: the file stays short, and a
+    # fingerprint that no longer matches simply means "edited since".
+    texts: dict[str, Text] = Field(
+        default_factory=dict, title="文字指纹",
+        description="结转时每段文字的指纹（SHA-256 的前 16 位十六进制），键为“文件:字段路径”；"
+                    "stale-year 规则据此只提示未改动的文字")
+
+
 class DocumentFile(_Strict):
     """document.yaml：封面、单位、年度、设置与总体绩效目标."""
 
@@ -312,6 +325,9 @@ class DocumentFile(_Strict):
     cover: Cover = Field(title="封面", description="封面上的各行文字")
     settings: Settings = Field(default_factory=Settings, title="设置", description="模板、检查等设置")
     overall_goal: Prose = Field(title="总体绩效目标", description="第一部分“一、总体绩效目标”的正文")
+    carried_from: CarriedFrom | None = Field(
+        None, title="结转来源",
+        description="由 perfdoc next-year 写入：来源文档的单位、年度和各段文字的指纹；请勿手改")
     unplaced: list[PlainText] = _unplaced()
 
 

@@ -2,6 +2,7 @@
 
 import importlib.util
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -41,13 +42,32 @@ def test_rule_module_shape(rule_id):
     assert (REPO / "tests" / "rules" / f"test_{module}.py").is_file()
 
 
+DOCUMENT_PART = "# document.yaml"
+
+
+def example_parts(example: str) -> list[str]:
+    """The YAML documents of an example (``---`` separates them), dedented."""
+    parts = [p for p in re.split(r"^\s*---\s*$", example, flags=re.M) if p.strip()]
+    return [textwrap.dedent(p).strip("\n") + "\n" for p in parts]
+
+
 def project_files(example: str, merge) -> dict[str, str]:
     """One project file per YAML document of an example (``---`` separates them).
 
     Rules that compare projects (unit-consistency) need two in their examples.
+    A part that starts with ``# document.yaml`` is not a project (see document_part).
     """
-    parts = [p for p in re.split(r"^\s*---\s*$", example, flags=re.M) if p.strip()]
+    parts = [p for p in example_parts(example) if not p.startswith(DOCUMENT_PART)]
     return {f"{i:02d}-x.yaml": merge(part) for i, part in enumerate(parts, start=1)}
+
+
+def document_part(example: str) -> str:
+    """Keys an example adds to document.yaml: its part headed ``# document.yaml``.
+
+    A rule that reads document.yaml (stale-year reads ``carried_from``) shows
+    those keys in its examples.
+    """
+    return "".join(p for p in example_parts(example) if p.startswith(DOCUMENT_PART))
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
@@ -55,7 +75,11 @@ def test_docstring_examples_hold(rule_id, make_document, rules, merge):
     [passing] = examples(rule_id, "Passing")
     [failing] = examples(rule_id, "Failing")
     folder = make_document(projects=project_files(passing, merge))
+    meta = folder / "document.yaml"
+    seed = meta.read_text(encoding="utf-8")
+    meta.write_text(seed + document_part(passing), encoding="utf-8")
     assert [p for p in rules(folder) if p.rule in (rule_id, "schema")] == []
+    meta.write_text(seed + document_part(failing), encoding="utf-8")
     for old in (folder / "projects").iterdir():
         old.unlink()
     for name, text in project_files(failing, merge).items():

@@ -25,6 +25,7 @@ from perfdoc.rules import (
     quantified_value,
     satisfaction_threshold,
     spending_plan,
+    stale_year,
     timeliness_value,
     unit_consistency,
     unknown_unit,
@@ -54,6 +55,7 @@ RULES: dict[str, Rule] = {
     unit_consistency.ID: unit_consistency,
     numbering.ID: numbering,
     placeholder.ID: placeholder,
+    stale_year.ID: stale_year,
 }
 
 __all__ = ["RULES", "Finding", "Rule", "RuleContext"]
