@@ -38,6 +38,7 @@ from perfdoc.document import DOCUMENT_FILE, Document
 from perfdoc.i18n import _
 from perfdoc.problems import Level
 from perfdoc.rules.base import Finding, Pattern, RuleContext
+from perfdoc.rules.placeholder import MARKER
 
 ID = "code-format"
 LEVEL = Level.WARNING
@@ -66,7 +67,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     year = doc.meta.year
     for project in doc.projects:
         model = project.model
-        if not unit_pattern.search(project.unit_code):
+        # A code still to fill in (【待填写】) is the placeholder rule's to report.
+        if MARKER not in project.unit_code and not unit_pattern.search(project.unit_code):
             # A code given once in document.yaml is reported there (once).
             shared = "unit_code" in project.from_document
             yield Finding(
@@ -75,6 +77,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
                     code=project.unit_code, pattern=unit_pattern.pattern
                 ),
             )
+        if MARKER in model.code:
+            continue
         m = code_pattern.search(model.code)
         if m is None:
             yield Finding(
