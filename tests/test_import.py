@@ -221,3 +221,22 @@ def test_a_draft_worded_otherwise_still_imports(cli: Any, tmp_path: Path) -> Non
     assert data["budget"]["total"] == 12.5 and "  total: 12.50\n" in project.read_text(
         encoding="utf-8")
     assert "序号" not in run.out and "1" not in data.get("_unplaced", [])
+
+
+def test_a_draft_without_part_headings_loses_no_cover_line(cli: Any, tmp_path: Path) -> None:
+    """No 第一部分 heading: the body starts at 一、…总体…, and the line before it is the cover's."""
+    from docx import Document as Word
+
+    word = Word()
+    for text in ["云岭县林业局", "2025年部门预算绩效文本", "云岭县林业局编制", "云岭县财政局审核",
+                 "一、总体绩效目标", "保护森林资源。", "二、分项绩效目标", "1、森林防火",
+                 "绩效目标：全年无重大森林火灾。", "绩效指标：森林火灾受害率≤0.9‰。",
+                 "三、工作保障措施", "1.加强组织领导。成立工作专班。"]:
+        word.add_paragraph(text)
+    path = tmp_path / "draft.docx"
+    word.save(str(path))
+    run = cli("import", path, "-o", tmp_path / "doc")
+    document = yaml.safe_load((tmp_path / "doc" / "document.yaml").read_text(encoding="utf-8"))
+    assert document["cover"]["reviewed_by"] == "云岭县财政局审核", run.out
+    assert document["overall_goal"] == "保护森林资源。"
+    assert "_unplaced" not in document

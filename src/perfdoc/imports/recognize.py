@@ -93,11 +93,13 @@ def recognize(blocks: Sequence[Block], properties: dict[str, str], display: str)
     draft = Draft()
     ctx = _Ctx(display, draft)
     items = list(blocks)
+    # part1: where 第一部分's blocks begin (after its heading, when it has one).
     part1 = _find_part1(items)
     part2 = _find(items, lambda p: bool(_PART2.match(squash(p.text))) and not _is_toc(p),
-                  start=part1 + 1 if part1 is not None else 0)
+                  start=part1 if part1 is not None else 0)
     toc = _find(items, lambda p: squash(p.text) in ("目录", "目次"))
-    cover_end = min(i for i in (toc, part1, part2, len(items)) if i is not None)
+    heading = part1 - 1 if part1 is not None and _is_part1_heading(items, part1 - 1) else part1
+    cover_end = min(i for i in (toc, heading, part2, len(items)) if i is not None)
     document = Part()
     goals = Part()
     draft.document, draft.goals = document, goals
@@ -110,7 +112,7 @@ def recognize(blocks: Sequence[Block], properties: dict[str, str], display: str)
             _leftover(ctx, block, document)
     else:
         body_end = part2 if part2 is not None else len(items)
-        _part1(ctx, items[part1 + 1:body_end], document, goals)
+        _part1(ctx, items[part1:body_end], document, goals)
     if part2 is not None:
         _part2(ctx, items[part2 + 1:], document)
     _decimals(document, draft.projects)
@@ -133,8 +135,18 @@ def _is_toc(p: Para) -> bool:
     return p.in_toc or bool(_TOC_NUMBER.search(p.text))
 
 
+def _is_part1_heading(items: Sequence[Block], i: int) -> bool:
+    block = items[i] if 0 <= i < len(items) else None
+    return isinstance(block, Para) and bool(_PART1.match(squash(block.text)))
+
+
 def _find_part1(items: Sequence[Block]) -> int | None:
-    """Return the index of the body's 第一部分 heading, not the 目录's line for it."""
+    """Return the index where 第一部分's content begins, after its heading in the body.
+
+    The 目录's line for 第一部分 is not the heading: 目录 lines follow it.
+    Without any 第一部分 heading, the content begins at the first 一、…总体…
+    heading outside the 目录.
+    """
     for i, block in enumerate(items):
         if not (isinstance(block, Para) and _PART1.match(squash(block.text))) or _is_toc(block):
             continue
@@ -142,12 +154,11 @@ def _find_part1(items: Sequence[Block]) -> int | None:
                          None)
         if isinstance(following, Para) and _is_toc(following):
             continue  # the 目录's entry for 第一部分, followed by more entries
-        return i
-    # No 第一部分 heading: start at the first 一、…总体… heading outside the 目录.
+        return i + 1
     for i, block in enumerate(items):
         if (isinstance(block, Para) and not _is_toc(block) and _SECTION.match(squash(block.text))
                 and "总体" in block.text):
-            return i - 1
+            return i
     return None
 
 
