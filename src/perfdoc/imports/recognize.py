@@ -110,6 +110,12 @@ def recognize(blocks: Sequence[Block], properties: dict[str, str], display: str)
         body_end = part2 if part2 is not None else len(items)
         for block in items[cover_end:body_end]:
             _leftover(ctx, block, document)
+        # Placeholders keep the folder loadable, so what was found is not lost.
+        from perfdoc.imports.xlsx import placeholder_goals
+
+        document.values["overall_goal"] = Prose(("【待填写】总体绩效目标",))
+        document.note("overall_goal", "原文未见第一部分，待填写")
+        draft.goals = placeholder_goals()
     else:
         body_end = part2 if part2 is not None else len(items)
         _part1(ctx, items[part1:body_end], document, goals)
