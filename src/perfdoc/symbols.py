@@ -20,6 +20,8 @@ import copy
 import re
 from typing import Any
 
+from perfdoc.wordstyles import StyleSheet
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: Signs of no script that budget texts use, drawn from the East Asian face.
@@ -27,38 +29,21 @@ SYMBOLS = "≥≤≠±×÷‰℃°～"
 _SPLIT = re.compile(f"([{SYMBOLS}]+)")
 
 
-class _Styles:
+class _Styles(StyleSheet):
     """The East Asian font of each style, following basedOn, as Word resolves it."""
 
     def __init__(self, styles: Any) -> None:
-        self._by_id: dict[str, Any] = {}
-        self.default_paragraph: str | None = None
-        self.document_default: str | None = None
-        if styles is None:
-            return
-        for style in styles.iter(f"{_W}style"):
-            style_id = style.get(f"{_W}styleId")
-            if style_id:
-                self._by_id[style_id] = style
-                if (style.get(f"{_W}type") == "paragraph"
-                        and style.get(f"{_W}default") in ("1", "true", "on")):
-                    self.default_paragraph = style_id
-        defaults = styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+        super().__init__(styles)
+        defaults = styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr") if styles is not None \
+            else None
         self.document_default = _east_asian(defaults)
 
     def font(self, style_id: str | None) -> str | None:
         """Return the East Asian font *style_id* sets itself or inherits, if any."""
-        seen: set[str] = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            style = self._by_id.get(style_id)
-            if style is None:
-                return None
+        for style in self.chain(style_id):
             found = _east_asian(style.find(f"{_W}rPr"))
             if found is not None:
                 return found
-            based = style.find(f"{_W}basedOn")
-            style_id = based.get(f"{_W}val") if based is not None else None
         return None
 
 

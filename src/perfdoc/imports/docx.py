@@ -28,6 +28,8 @@ from typing import Any
 
 from lxml import etree
 
+from perfdoc.wordstyles import StyleSheet
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -122,34 +124,12 @@ def read_docx(data: bytes) -> tuple[list[Block], dict[str, str]]:
 # --------------------------------------------------------------------------- styles
 
 
-class _Styles:
+class _Styles(StyleSheet):
     """Bold and numbering that paragraphs and runs inherit from their styles."""
-
-    def __init__(self, root: Any) -> None:
-        self._by_id: dict[str, Any] = {}
-        self.default_paragraph: str | None = None
-        if root is None:
-            return
-        for style in root.iter(f"{W}style"):
-            style_id = style.get(f"{W}styleId")
-            if style_id:
-                self._by_id[style_id] = style
-                if (style.get(f"{W}type") == "paragraph"
-                        and style.get(f"{W}default") in ("1", "true", "on")):
-                    self.default_paragraph = style_id
-
-    def _chain(self, style_id: str | None) -> Iterator[Any]:
-        seen: set[str] = set()
-        while style_id and style_id not in seen and style_id in self._by_id:
-            seen.add(style_id)
-            style = self._by_id[style_id]
-            yield style
-            based = style.find(f"{W}basedOn")
-            style_id = based.get(f"{W}val") if based is not None else None
 
     def bold(self, style_id: str | None) -> bool | None:
         """Return whether *style_id* (or a style it is based on) sets bold, if it says."""
-        for style in self._chain(style_id):
+        for style in self.chain(style_id):
             b = style.find(f"{W}rPr/{W}b")
             if b is not None:
                 return _on(b)
@@ -157,7 +137,7 @@ class _Styles:
 
     def numbering(self, style_id: str | None) -> tuple[str, str] | None:
         """Return the (numId, ilvl) a paragraph style numbers its paragraphs with."""
-        for style in self._chain(style_id):
+        for style in self.chain(style_id):
             num = style.find(f"{W}pPr/{W}numPr")
             if num is not None:
                 return _num_pr(num)
