@@ -240,3 +240,69 @@ def test_a_draft_without_part_headings_loses_no_cover_line(cli: Any, tmp_path: P
     assert document["cover"]["reviewed_by"] == "云岭县财政局审核", run.out
     assert document["overall_goal"] == "保护森林资源。"
     assert "_unplaced" not in document
+
+
+# --------------------------------------------------------------------------- files nobody trusted
+
+
+def test_an_external_entity_reads_nothing_into_the_folder(cli: Any, tmp_path: Path) -> None:
+    """XXE: a DOCTYPE naming a local file must not pull that file into the YAML."""
+    docx = build_docx(cli, ROOT / "examples" / "sanjia_2024", tmp_path / "built")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE", encoding="utf-8")
+
+    def add_entity(xml: str) -> str:
+        head, sep, body = xml.partition("?>")
+        doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>'
+        return head + sep + doctype + body.replace("承德县财政局审核", "&x;承德县财政局审核", 1)
+
+    draft = tmp_path / "xxe.docx"
+    draft.write_bytes(_with_document_xml(docx.read_bytes(), add_entity))
+    run = cli("import", draft, "-o", tmp_path / "doc")
+    assert run.code == 0, run.out + run.err
+    assert "TOP-SECRET-LINE" not in run.out + run.err
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "doc").rglob("*.yaml"))
+    assert "TOP-SECRET-LINE" not in written
+    assert "承德县财政局审核" in written  # the rest of the line is read as usual
+
+
+def test_markup_in_a_cell_stays_text(cli: Any, tmp_path: Path) -> None:
+    """YAML, XML and Jinja characters in a draft's cell come back as the same text."""
+    docx = build_docx(cli, ROOT / "examples" / "sanjia_2024", tmp_path / "built")
+    nasty = '<b>&"{{ unit }}"{% if 1 %}# x: y\'s [a, b] *ref'
+    escaped = nasty.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    draft = tmp_path / "markup.docx"
+    draft.write_bytes(_with_document_xml(docx.read_bytes(),
+                                         lambda x: x.replace("报账单据", escaped, 1)))
+    run = cli("import", draft, "-o", tmp_path / "doc")
+    assert run.code == 0, run.out + run.err
+    imported, problems = load_document(tmp_path / "doc", tmp_path / "doc")
+    assert imported is not None, problems
+    assert imported.projects[0].model.indicators[0].basis == nasty
+    # Building prints it as text: Jinja never runs a value.
+    from docx import Document as Word
+
+    again = build_docx(cli, tmp_path / "doc", tmp_path / "rebuilt")
+    cells = {cell.text for table in Word(str(again)).tables for row in table.rows
+             for cell in row.cells}
+    assert nasty in cells
+
+
+def test_a_workbook_of_ten_thousand_rows_imports(cli: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目编码", "项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
+    for n in range(10_000):
+        project = n // 100
+        sheet.append([f"53293124P{project:012d}J", f"项目{project}", "产出指标", "数量指标",
+                      f"指标{n}", f"≥{n} 个"])
+    path = tmp_path / "big.xlsx"
+    book.save(str(path))
+    run = cli("import", path, "-o", tmp_path / "doc")
+    assert run.code == 0, run.out[-2000:] + run.err
+    imported, problems = load_document(tmp_path / "doc", tmp_path / "doc")
+    assert imported is not None, problems
+    assert len(imported.projects) == 100
+    assert sum(len(p.model.indicators) for p in imported.projects) == 10_000

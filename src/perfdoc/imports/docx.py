@@ -310,7 +310,9 @@ class _Reader:
             for el in run:
                 tag = el.tag
                 if tag == f"{W}t":
-                    text.append(el.text or "")
+                    # An entity the parser did not resolve (an XXE attempt) is a
+                    # child node: it is dropped, the text around it kept.
+                    text.append((el.text or "") + "".join(c.tail or "" for c in el))
                 elif tag == f"{W}tab":
                     text.append("\t")
                 elif tag in (f"{W}br", f"{W}cr"):
