@@ -276,7 +276,7 @@ def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | N
     from perfdoc.build import DocResult, build_all
     from perfdoc.check import CheckOptions
     from perfdoc.plan import BuildOptions
-    from perfdoc.report import BuildPrinter
+    from perfdoc.progress import BuildPrinter
 
     folders, problems = _document_folders(dirs)
     if problems:
