@@ -35,6 +35,7 @@ from perfdoc.context import (
     cover_title,
     page_anchors,
 )
+from perfdoc.early import source_record
 from perfdoc.errors import (
     INTERNAL_ERROR,
     DocumentError,
@@ -105,6 +106,7 @@ def build_all(
     folders: Sequence[Path],
     opts: BuildOptions,
     on_done: Callable[[DocResult], None] | None = None,
+    pool: ConverterPool | None = None,
 ) -> BuildReport:
     """Build (or with ``check_only`` compare) every document in *folders*.
 
@@ -113,6 +115,10 @@ def build_all(
     happens to one document, the others are still built; only an interrupt
     (Ctrl-C, SIGTERM) stops the batch, and the documents it never reached
     are reported as cancelled.
+
+    *pool* is converters started before this call (``early.start_converters``,
+    or ``watch``'s warm ones); the caller stops them.  Without it, converters
+    are started here on the first document that needs one, and stopped here.
     """
     started = time.monotonic()
     results: list[DocResult] = []
@@ -138,7 +144,10 @@ def build_all(
     # threads do not speed up.
     conf = find_workspace(next(iter(named)))[0].config.converter if named else None
     wants_converter = opts.wants_pdf and not opts.check_only and bool(named)
-    converters = opts.jobs or (conf.jobs if conf else None) or os.cpu_count() or 1
+    # Several unoservers (--converter A,B): one worker per server by default.
+    endpoints = len(opts.converter.split(",")) if opts.converter else 0
+    converters = (opts.jobs or (conf.jobs if conf else None) or endpoints or os.cpu_count()
+                  or 1)
     workers = max(1, min(converters if wants_converter else 1, len(named)))
 
     def work(folder: Path, pool: ConverterPool | None) -> None:
@@ -154,13 +163,17 @@ def build_all(
 
     interrupted = False
     with contextlib.ExitStack() as stack:
-        pool: ConverterPool | None = None
-        if wants_converter:
+        timeout = opts.timeout or (conf.timeout if conf else 120.0)
+        restart_after = opts.restart_after or (conf.restart_after if conf else 200)
+        if not wants_converter:
+            pool = None
+        elif pool is not None:
+            pool.configure(jobs=workers, timeout=timeout, restart_after=restart_after)
+        else:
             from perfdoc.convert import ConverterPool
 
             pool = stack.enter_context(ConverterPool(
-                jobs=workers, timeout=opts.timeout or (conf.timeout if conf else 120.0),
-                restart_after=opts.restart_after or (conf.restart_after if conf else 200),
+                jobs=workers, timeout=timeout, restart_after=restart_after,
                 fonts_dir=opts.fonts, address=opts.converter))
         executor = ThreadPoolExecutor(max_workers=workers)
         try:
@@ -238,6 +251,9 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
             "page_tops": sorted(paginated.page_tops) if paginated else [],
             "libreoffice_passes": paginated.passes if paginated else 0,
             "sha256": {path.name: sha256(data) for path, data in files.items()},
+            # For the next build's guess at whether to start LibreOffice early.
+            **source_record(folder, job.outputs.folder, {
+                name: source.raw for name, source in job.doc.sources.items()}),
         })
         if cancelled.is_set():
             raise KeyboardInterrupt

@@ -40,11 +40,18 @@ from pathlib import Path
 from queue import Queue
 from typing import TypeVar
 
+from perfdoc import loprofile
 from perfdoc.errors import ConversionError
 from perfdoc.fonts import fontconfig_text
 from perfdoc.frames import Frame, read_frame, write_frame
 from perfdoc.i18n import _
-from perfdoc.libreoffice import find_soffice, find_uno_python, missing, unoserver_path
+from perfdoc.libreoffice import (
+    find_soffice,
+    find_uno_python,
+    libreoffice_version,
+    missing,
+    unoserver_path,
+)
 
 PROFILE_PREFIX = "perfdoc-lo-"
 STARTUP_TIMEOUT = 90.0
@@ -115,20 +122,31 @@ class Converter:
                 # The build is being stopped: never start a LibreOffice after that.
                 raise ConversionError(_("the converters were stopped"))
             self.folder = folder = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX))
-            for sub in ("profile", "tmp", "work"):
+            for sub in ("tmp", "work"):
                 (folder / sub).mkdir(mode=0o700)
             (folder / "fonts.conf").write_text(self.fonts_conf, encoding="utf-8")
             path = os.pathsep.join((unoserver_path(), _perfdoc_path()))
             env = {**os.environ, "PYTHONPATH": path, "SAL_USE_VCLPLUGIN": "svp",
                    "FONTCONFIG_FILE": str(folder / "fonts.conf"),
                    "TMPDIR": str(folder / "tmp")}  # so LibreOffice's lu*.tmp land there
+            soffice = find_soffice() or "soffice"
+        # Outside the lock: the first start may spend a second making the
+        # template, and ``stop`` must not wait for that.
+        made = self._profile(soffice, env)
+        with self._state:
+            if self.closed.is_set() or not made:
+                # Stopped meanwhile (``stop`` may have removed the folder too).
+                self.folder = None
+                shutil.rmtree(folder, ignore_errors=True)
+                raise ConversionError(_("the converters were stopped") if self.closed.is_set()
+                                      else _("cannot make the converter's private folder"))
             with as_file(files("perfdoc") / "data" / "uno_server.py") as script, \
                     open(folder / "helper.log", "wb") as log:
                 # A new session: a Ctrl-C meant for perfdoc does not reach the
                 # helper, which must outlive perfdoc just long enough to clean up.
                 self.process = process = subprocess.Popen(
                     [self.python, str(self.helper or script), "--folder", str(folder),
-                     "--soffice", find_soffice() or "soffice",
+                     "--soffice", soffice,
                      "--startup-timeout", str(STARTUP_TIMEOUT)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
                     start_new_session=True, cwd=folder,
@@ -150,6 +168,21 @@ class Converter:
                 s=int(STARTUP_TIMEOUT)))
         raise ConversionError(_("the converter exited while starting: {detail}").format(
             detail=detail))
+
+    def _profile(self, soffice: str, env: dict[str, str]) -> bool:
+        """Give the converter its profile: a copy of the private template, else empty."""
+        folder = self.folder
+        if folder is None:
+            return False
+        found = None if self.helper is not None else loprofile.template(
+            soffice, libreoffice_version(), env)
+        if found is not None and loprofile.copy_into(found, folder / "profile"):
+            return True
+        try:
+            (folder / "profile").mkdir(mode=0o700)
+        except OSError:
+            return False
+        return True
 
     def close_input(self) -> None:
         """Close the helper's stdin: at that end of file it cleans up and exits."""
@@ -228,14 +261,19 @@ class Converter:
         return frame[1]
 
 
-def _remote(address: str, docx: bytes, label: str, options: list[str], timeout: float) -> bytes:
-    """Convert through a stock unoserver at *address*, sending and receiving data."""
-    from unoserver.client import UnoClient
+class _EndpointDown(Exception):
+    """A unoserver could not be reached or stopped answering: skip it from now on."""
 
-    def failed(reason: object) -> ConversionError:
-        return ConversionError(_("LibreOffice failed to convert {file}: {reason}").format(
-            file=label, reason=_("the converter at {address} failed: {reason}").format(
-                address=address, reason=reason)))
+
+def _remote(address: str, docx: bytes, label: str, options: list[str], timeout: float) -> bytes:
+    """Convert through a stock unoserver at *address*, sending and receiving data.
+
+    Raises ``_EndpointDown`` when the server is unreachable or silent, and
+    ``ConversionError`` when it answered that the conversion failed.
+    """
+    import xmlrpc.client
+
+    from unoserver.client import UnoClient
 
     host, _sep, port = address.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
@@ -245,7 +283,7 @@ def _remote(address: str, docx: bytes, label: str, options: list[str], timeout: 
         with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
             pass
     except OSError as exc:
-        raise failed(exc or "timed out") from None
+        raise _EndpointDown(exc or "timed out") from None
     # "remote": the .docx goes as data and the PDF comes back as data, so the
     # server needs no access to perfdoc's files, nor perfdoc to the server's.
     # A stock unoserver cannot leave the part lines unnumbered, so its own
@@ -256,10 +294,76 @@ def _remote(address: str, docx: bytes, label: str, options: list[str], timeout: 
         indata=docx, convert_to="pdf", filtername="writer_pdf_Export",
         filter_options=options, update_index=False))
     if not done:
-        raise failed(f"no answer within {timeout:g} s")
-    if not isinstance(pdf, bytes):
-        raise failed(error or "no PDF came back")
-    return pdf
+        raise _EndpointDown(f"no answer within {timeout:g} s")
+    if isinstance(pdf, bytes):
+        return pdf
+    if isinstance(error, xmlrpc.client.Fault):
+        # The server is fine; LibreOffice could not convert this document.
+        raise ConversionError(_("LibreOffice failed to convert {file}: {reason}").format(
+            file=label, reason=_("the converter at {address} failed: {reason}").format(
+                address=address,
+                reason=(error.faultString.strip().splitlines() or [str(error)])[-1])))
+    raise _EndpointDown(error or "no PDF came back")
+
+
+@dataclass
+class _Endpoints:
+    """Several unoservers, used least-busy first; one that fails is skipped from then on."""
+
+    addresses: tuple[str, ...]
+    warn: Callable[[str], None]
+    _busy: dict[str, int] = field(default_factory=dict)
+    _down: set[str] = field(default_factory=set)
+    _turn: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _take(self, tried: set[str]) -> str | None:
+        with self._lock:
+            live = [a for a in self.addresses if a not in self._down and a not in tried]
+            if not live:
+                return None
+            # Least busy; among equals, take turns, so a batch spreads evenly.
+            self._turn += 1
+            order = live[self._turn % len(live):] + live[:self._turn % len(live)]
+            chosen = min(order, key=lambda a: self._busy.get(a, 0))
+            self._busy[chosen] = self._busy.get(chosen, 0) + 1
+            return chosen
+
+    def _give_back(self, address: str, failed: BaseException | None) -> None:
+        with self._lock:
+            self._busy[address] -= 1
+            if failed is None or address in self._down:
+                return
+            self._down.add(address)
+            left = len(self.addresses) - len(self._down)
+        self.warn(_("warning: the converter at {address} failed ({reason}); it is skipped "
+                    "for the rest of this run, {n} left").format(
+            address=address, reason=failed, n=left))
+
+    def convert(self, docx: bytes, label: str, options: list[str], timeout: float) -> bytes:
+        tried: set[str] = set()
+        last: BaseException | None = None
+        while (address := self._take(tried)) is not None:
+            tried.add(address)
+            try:
+                pdf = _remote(address, docx, label, options, timeout)
+            except _EndpointDown as exc:
+                self._give_back(address, exc)
+                last = exc
+                continue
+            except BaseException:
+                self._give_back(address, None)
+                raise
+            self._give_back(address, None)
+            return pdf
+        raise ConversionError(_("LibreOffice failed to convert {file}: {reason}").format(
+            file=label, reason=_("no converter of --converter {addresses} answered{last}").format(
+                addresses=",".join(self.addresses),
+                last=f" ({last})" if last is not None else "")))
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -270,7 +374,8 @@ class ConverterPool:
     timeout: float = 120.0
     restart_after: int = 200
     fonts_dir: Path | None = None
-    address: str | None = None  # HOST:PORT of a stock unoserver someone else runs
+    address: str | None = None  # HOST:PORT[,HOST:PORT...]: stock unoservers someone else runs
+    warn: Callable[[str], None] = _stderr  # how a skipped endpoint is announced
     # Another helper speaking uno_server.py's protocol, run with *python* (by
     # default sys.executable) and without LibreOffice.  It exists for the fake
     # converter of the tests (tests/fixtures/fake_converter.py).
@@ -282,6 +387,7 @@ class ConverterPool:
     _python: str = ""
     _fonts_conf: str = ""
     _closed: threading.Event = field(default_factory=threading.Event)
+    _remote: _Endpoints | None = None
 
     @property
     def fills_toc(self) -> bool:
@@ -318,6 +424,51 @@ class ConverterPool:
                 conv.stop()
             self._all.clear()
 
+    def _endpoints(self) -> _Endpoints:
+        with self._lock:
+            if self._remote is None:
+                assert self.address is not None
+                self._remote = _Endpoints(
+                    tuple(a.strip() for a in self.address.split(",") if a.strip()), self.warn)
+            return self._remote
+
+    def prestart(self, count: int) -> None:
+        """Start up to *count* converters now, in the background, before any document is ready.
+
+        LibreOffice takes over a second to start; started while perfdoc still
+        imports, loads, checks and renders, that second is mostly hidden.  A
+        converter whose start fails is handed out anyway: its first conversion
+        starts it again and reports why it cannot.
+        """
+        if self.address:
+            return
+        for _i in range(count):
+            with self._lock:
+                if len(self._all) >= self.jobs or self._closed.is_set():
+                    return
+                conv = self._new()
+
+            def start(conv: Converter = conv) -> None:
+                with contextlib.suppress(Exception):
+                    conv.start()
+                self._idle.put(conv)
+
+            threading.Thread(target=start, name="perfdoc-prestart", daemon=True).start()
+
+    def configure(self, *, jobs: int, timeout: float, restart_after: int) -> None:
+        """Apply the batch's settings to a pool made before they were known."""
+        with self._lock:
+            self.jobs, self.timeout, self.restart_after = jobs, timeout, restart_after
+            for conv in self._all:
+                conv.timeout, conv.restart_after = timeout, restart_after
+
+    def _new(self) -> Converter:
+        """Make a converter (not started) and count it; the caller holds ``_lock``."""
+        conv = Converter(self._python, self._fonts_conf, self.timeout, self.restart_after,
+                         closed=self._closed, helper=self.helper)
+        self._all.append(conv)
+        return conv
+
     def _acquire(self) -> Converter:
         """Take an idle converter, or start a new one while fewer than ``jobs`` exist.
 
@@ -326,10 +477,7 @@ class ConverterPool:
         """
         with self._lock:
             if self._idle.empty() and len(self._all) < self.jobs:
-                conv = Converter(self._python, self._fonts_conf, self.timeout,
-                                 self.restart_after, closed=self._closed, helper=self.helper)
-                self._all.append(conv)
-                return conv
+                return self._new()
         return self._idle.get()
 
     def convert(self, docx: bytes, *, label: str, pdfa: bool = False) -> bytes:
@@ -345,7 +493,7 @@ class ConverterPool:
         if pdfa:
             options.append("SelectPdfVersion=2")  # PDF/A-2b
         if self.address:
-            return _remote(self.address, docx, label, options, self.timeout)
+            return self._endpoints().convert(docx, label, options, self.timeout)
         return self._run(docx, label, options, "pdf", "docx")
 
     def to_docx(self, data: bytes, *, label: str, suffix: str) -> bytes:

@@ -17,6 +17,12 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from perfdoc.i18n import _
+
+# Re-exported: the layout's names were defined here first, and are imported from here.
+from perfdoc.layout import DOCUMENT_FILE as DOCUMENT_FILE
+from perfdoc.layout import GOALS_FILE as GOALS_FILE
+from perfdoc.layout import PROJECTS_DIR as PROJECTS_DIR
+from perfdoc.layout import project_files as project_files
 from perfdoc.load import load_yaml
 from perfdoc.model import DocumentFile, GoalsFile, ProjectFile
 from perfdoc.problems import Level, Problem, display_path
@@ -25,9 +31,6 @@ from perfdoc.yamlfile import YamlFile
 
 M = TypeVar("M", bound=BaseModel)
 
-DOCUMENT_FILE = "document.yaml"
-GOALS_FILE = "goals.yaml"
-PROJECTS_DIR = "projects"
 DEFAULT_MONEY_UNIT = "万元"
 #: Fields a project may leave to document.yaml.
 SHARED_FIELDS = ("unit_code", "unit_name", "money_unit")
@@ -109,17 +112,6 @@ def outside(path: Path, bases: Sequence[Path]) -> Problem | None:
         message = _("this is a link to a place outside the document folder and the "
                     "workspace; perfdoc reads only files inside them, so copy the file in")
     return Problem(display_path(path), 1, 1, Level.ERROR, "io", message)
-
-
-def project_files(folder: Path) -> list[Path]:
-    """Return the project files in table order: the file-name order."""
-    pdir = folder / PROJECTS_DIR
-    if not pdir.is_dir():
-        return []
-    return sorted(
-        (p for p in pdir.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
 
 
 def _resolve_shared(project: Project, meta: DocumentFile) -> list[Problem]:

@@ -6,6 +6,7 @@ answers are cached for the process, since each lookup may start a program.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -87,6 +88,8 @@ def find_uno_python() -> str | None:
         shutil.which("python3"),
     ]
     for candidate in candidates:
+        if candidate == sys.executable and importlib.util.find_spec("uno") is None:
+            continue  # perfdoc's own Python (a venv, usually) has no uno: no need to ask it
         if candidate and Path(candidate).exists() and _can_import_uno(candidate):
             return candidate
     return None

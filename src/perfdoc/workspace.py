@@ -18,8 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from perfdoc.document import DOCUMENT_FILE, is_inside
+from perfdoc.document import is_inside
 from perfdoc.i18n import _
+from perfdoc.layout import CONFIG_FILE as CONFIG_FILE  # re-exported
+from perfdoc.layout import find_documents as find_documents  # re-exported
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem, display_path
 from perfdoc.validate import schema_problems
@@ -30,9 +32,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-CONFIG_FILE = "perfdoc.toml"
-# Folders never searched for documents: outputs, VCS data, virtualenvs.
-_SKIP_DIRS = {"build", ".git", ".venv", "venv", "node_modules", "__pycache__"}
 
 
 #: No time limit above a day makes sense; it would only hide a hang.
@@ -75,19 +74,6 @@ class Workspace:
 
     root: Path | None
     config: WorkspaceConfig = field(default_factory=WorkspaceConfig)
-
-
-def find_documents(path: Path) -> list[Path]:
-    """Return the document folders at or below *path*, in name order."""
-    if (path / DOCUMENT_FILE).is_file():
-        return [path]
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        if DOCUMENT_FILE in filenames:
-            found.append(Path(dirpath))
-            dirnames[:] = []  # a document's own subfolders are not documents
-    return found
 
 
 def _toml_problem(path: Path, exc: Exception) -> Problem:

@@ -72,7 +72,6 @@ from typing import Any, NoReturn
 
 import uno
 from com.sun.star.connection import NoConnectException
-from unoserver.converter import UnoConverter
 
 # perfdoc puts its own package folder on PYTHONPATH: the framing is shared.
 from perfdoc.frames import Frame, read_frame, write_frame
@@ -133,29 +132,33 @@ def _unnumber(index: Any) -> None:
     index.LevelFormat = levels
 
 
-class _PipeConverter(UnoConverter):  # type: ignore[misc]
-    """unoserver's converter, connected through a named pipe instead of TCP.
+def _pipe_converter(pipe: str) -> Any:
+    """Connect unoserver's converter through a named pipe instead of TCP.
 
     unoserver (3.7) only builds ``uno:socket`` URLs, so this sets the same
-    attributes its constructor does, with a ``uno:pipe`` URL.
+    attributes its constructor does, with a ``uno:pipe`` URL.  unoserver is
+    imported here, not at the top: LibreOffice is already starting by then,
+    and the import (a tenth of a second) overlaps its start-up.
     """
+    from unoserver.converter import UnoConverter
 
-    def __init__(self, pipe: str) -> None:
-        self.local_context = uno.getComponentContext()
-        self.resolver = self.local_context.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", self.local_context)
-        self.context = self.resolver.resolve(
-            f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        self.service = self.context.ServiceManager
-        self.desktop = self.service.createInstanceWithContext(
-            "com.sun.star.frame.Desktop", self.context)
-        self.filter_service = self.service.createInstanceWithContext(
-            "com.sun.star.document.FilterFactory", self.context)
-        self.type_service = self.service.createInstanceWithContext(
-            "com.sun.star.document.TypeDetection", self.context)
-        self.temp_dir = None
-        self._export_filters = None
-        self._import_filters = None
+    converter = UnoConverter.__new__(UnoConverter)
+    converter.local_context = uno.getComponentContext()
+    converter.resolver = converter.local_context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", converter.local_context)
+    converter.context = converter.resolver.resolve(
+        f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+    converter.service = converter.context.ServiceManager
+    converter.desktop = converter.service.createInstanceWithContext(
+        "com.sun.star.frame.Desktop", converter.context)
+    converter.filter_service = converter.service.createInstanceWithContext(
+        "com.sun.star.document.FilterFactory", converter.context)
+    converter.type_service = converter.service.createInstanceWithContext(
+        "com.sun.star.document.TypeDetection", converter.context)
+    converter.temp_dir = None
+    converter._export_filters = None
+    converter._import_filters = None
+    return converter
 
 
 def group_pids(pgid: int) -> list[int]:
@@ -281,7 +284,7 @@ class Helper:
             time.sleep(0.025)
         os._exit(code)
 
-    def start(self) -> _PipeConverter:
+    def start(self) -> Any:
         """Start soffice in its own process group and connect to it through the pipe."""
         accept = f"pipe,name={self.pipe};urp;StarOffice.ComponentContext"
         with self.lock:
@@ -299,7 +302,7 @@ class Helper:
         deadline = time.monotonic() + self.startup_timeout
         while True:
             try:
-                converter = _PipeConverter(self.pipe)
+                converter = _pipe_converter(self.pipe)
                 break
             except NoConnectException:
                 if self.office.poll() is not None:
@@ -311,7 +314,7 @@ class Helper:
         self.sockets.update(unix_listeners(group_pids(self.office.pid)))
         return converter
 
-    def serve(self, converter: _PipeConverter) -> NoReturn:
+    def serve(self, converter: Any) -> NoReturn:
         """Answer conversion requests, one at a time, until stdin ends."""
         assert self.office is not None
         write_frame(self.out, {"op": "ready", "pgid": self.office.pid,

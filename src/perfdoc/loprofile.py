@@ -1,0 +1,140 @@
+"""A pre-initialised LibreOffice profile, private to the user, copied for each converter.
+
+A converter's LibreOffice starts on an empty profile folder.  The first start
+on an empty profile does one-off work (it writes the registry, copies the
+autotext and gallery, runs its graphics self-test) that costs about 0.6 s of
+the 2 s start-up, on every build.  So perfdoc keeps one profile that has
+already started, and each converter starts on its own copy of it: the copy
+takes milliseconds, and the converter still keeps everything in its own
+``perfdoc-lo-*`` folder, thrown away at the end.
+
+Private, or not used.  A LibreOffice profile can hold macros, extensions and
+settings that run code, so a profile another user can write is their code
+running as the build user.  The template lives in the user's own cache folder
+(``~/.cache/perfdoc/``), made mode 0700; it is used only when it and the
+folders holding it belong to this user and nobody else may write them.  It is
+made in a private temporary folder beside it and renamed into place whole, so
+a build never copies a half-made one, and two builds making it at once both
+succeed.  Anything unexpected means an empty profile, as before: slower, never
+wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import platformdirs
+
+#: How long the one-off start that makes the template may take.
+MAKE_TIMEOUT = 60.0
+
+# Converters of one build start in parallel; one of them makes the template.
+_making = threading.Lock()
+
+
+def _cache_root() -> Path:
+    return Path(platformdirs.user_cache_dir("perfdoc"))
+
+
+def _ours(path: Path, others: int) -> bool:
+    """Say whether *path* is a real folder of this user's with none of the *others* bits."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & others
+
+
+def _private(path: Path) -> bool:
+    """Say whether nobody else may read or write the folder *path*."""
+    return _ours(path, 0o077)
+
+
+def template_path(version: str) -> Path:
+    """Return where the template for LibreOffice *version* lives (it may not exist)."""
+    tag = re.sub(r"[^0-9A-Za-z.]+", "-", version).strip("-")[:60] or "unknown"
+    return _cache_root() / f"lo-profile-{tag}"
+
+
+def template(soffice: str, version: str | None, env: dict[str, str]) -> Path | None:
+    """Return the private template profile, making it once if need be; ``None`` if unusable.
+
+    *env* is the environment a converter's LibreOffice gets (fonts.conf, a
+    private TMPDIR), so the one-off start sees what the converters will see.
+    """
+    if version is None or not hasattr(os, "getuid"):
+        return None
+    root = _cache_root()
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    # The cache folder may be readable by others (an older perfdoc made it
+    # 0755); only writing it would let them swap the template.
+    if not _ours(root, 0o022):
+        return None
+    path = template_path(version)
+    with _making:
+        if not path.exists():
+            _make(soffice, path, env)
+    return path if _private(path) and _private(path / "user") else None
+
+
+def _make(soffice: str, path: Path, env: dict[str, str]) -> None:
+    """Start LibreOffice once on a new profile and move the result to *path*."""
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".making-", dir=path.parent))
+    except OSError:
+        return
+    try:
+        profile = work / "profile"
+        (work / "blank.txt").write_text("perfdoc\n", encoding="utf-8")
+        # A whole start and one small conversion: LibreOffice does its
+        # first-start work (the registry, the graphics self-test) and loads
+        # Writer and the PDF export once, then exits normally, so the profile
+        # is complete and nothing is left running.
+        office = subprocess.Popen(
+            [soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+             "--nofirststartwizard", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+             "--convert-to", "pdf", "--outdir", str(work / "out"), str(work / "blank.txt")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, cwd=work, start_new_session=True,
+            preexec_fn=lambda: os.umask(0o077),  # noqa: PLW1509 - only sets the umask
+        )
+        try:
+            office.wait(timeout=MAKE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # Its own session: the whole group (oosplash, soffice.bin) goes.
+            with contextlib.suppress(OSError):
+                os.killpg(office.pid, signal.SIGKILL)
+            office.wait()
+            return
+        if (profile / "user" / "registrymodifications.xcu").is_file():
+            # Another build may have finished first: then theirs stays.
+            with contextlib.suppress(OSError):
+                profile.rename(path)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def copy_into(template_dir: Path, profile: Path) -> bool:
+    """Copy the template to *profile* (which must not exist); say whether it worked."""
+    try:
+        # Modes are copied too: the template's files are private already.
+        shutil.copytree(template_dir, profile, symlinks=True)
+        profile.chmod(0o700)
+        return True
+    except (OSError, shutil.Error):
+        shutil.rmtree(profile, ignore_errors=True)
+        return False

@@ -1,0 +1,295 @@
+"""Speed features, tested for what they must not break: early converters, the
+private profile template, ``watch``, and several unoserver endpoints.
+
+How fast they are is measured by ``make bench``, never asserted here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from perfdoc import loprofile
+from perfdoc.early import likely_stale
+from perfdoc.libreoffice import unoserver_path
+from perfdoc.watch import affected
+from tests.conftest import EXAMPLE, ROOT, edit, needs_libreoffice
+from tests.test_converter_security import free_port, group_pids, listeners, make_batch
+
+STEM = "承德县三家镇人民政府_2024年部门预算绩效文本"
+
+
+# --------------------------------------------------------------------------- early start
+
+
+def test_prediction_follows_the_stamps(cli, example) -> None:
+    assert likely_stale([example], None, "docx") == [example]  # never built
+    assert cli("build", example, "--format", "docx").code == 0
+    assert likely_stale([example], None, "docx") == []
+    # A PDF build wants the PDF, which a .docx-only build did not write.
+    assert likely_stale([example], None, "all") == [example]
+    # Touched but unchanged: the content decides, not the time.
+    target = example / "goals.yaml"
+    os.utime(target, (time.time() + 60, time.time() + 60))
+    assert likely_stale([example], None, "docx") == []
+    edit(target, "坚持", "始终坚持")
+    assert likely_stale([example], None, "docx") == [example]
+    assert cli("build", example, "--format", "docx").code == 0
+    assert likely_stale([example], None, "docx") == []
+    # A new project file is a change too.
+    shutil.copy(example / "projects" / "02-zhifa.yaml", example / "projects" / "03-copy.yaml")
+    assert likely_stale([example], None, "docx") == [example]
+
+
+def test_prediction_with_a_shared_output_folder(cli, tmp_path) -> None:
+    ws = make_batch(tmp_path / "ws", 2)
+    out = tmp_path / "out"
+    assert cli("build", ws, "--format", "docx", "-o", out).code == 0
+    a, b = sorted(ws.iterdir())
+    assert likely_stale([a, b], out, "docx") == []
+    edit(b / "document.yaml", "year: 2024", "year: 2025")
+    assert likely_stale([a, b], out, "docx") == [b]
+    # The stamps name their folder relative to themselves: a moved workspace keeps them.
+    (tmp_path / "new").mkdir()
+    shutil.move(tmp_path / "ws", tmp_path / "new" / "ws")
+    shutil.move(out, tmp_path / "new" / "out")
+    moved = sorted((tmp_path / "new" / "ws").iterdir())
+    assert likely_stale(moved, tmp_path / "new" / "out", "docx") == moved[1:]
+
+
+@needs_libreoffice
+def test_an_unchanged_rebuild_starts_no_libreoffice(cli, example, monkeypatch) -> None:
+    assert cli("build", example).code == 0
+    import perfdoc.convert
+
+    started: list[object] = []
+    original = perfdoc.convert.Converter.start
+
+    def spy(self: perfdoc.convert.Converter) -> None:
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(perfdoc.convert.Converter, "start", spy)
+    os.utime(example / "goals.yaml")  # saved again, unchanged
+    run = cli("build", example)
+    assert run.code == 0 and "1 unchanged" in run.err, run.err
+    assert started == []
+    # A real change starts exactly one converter, at once.
+    edit(example / "goals.yaml", "坚持", "始终坚持")
+    assert cli("build", example).code == 0
+    assert len(started) == 1
+
+
+# --------------------------------------------------------------------------- the profile
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@needs_libreoffice
+def test_the_template_profile_is_made_once_and_private(cache_home, tmp_path) -> None:
+    from perfdoc.libreoffice import find_soffice, libreoffice_version
+
+    soffice, version = find_soffice(), libreoffice_version()
+    assert soffice and version
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    made = loprofile.template(soffice, version, env)
+    assert made is not None and made.parent == cache_home / "perfdoc"
+    assert (made / "user" / "registrymodifications.xcu").is_file()
+    for path in [made, *made.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            assert path.stat().st_mode & 0o077 == 0, path
+    # Nothing half-made is left beside it, and a second call reuses it.
+    assert [p.name for p in made.parent.iterdir()] == [made.name]
+    stamp = (made / "user" / "registrymodifications.xcu").stat().st_mtime_ns
+    assert loprofile.template(soffice, version, env) == made
+    assert (made / "user" / "registrymodifications.xcu").stat().st_mtime_ns == stamp
+    copy = tmp_path / "profile"
+    assert loprofile.copy_into(made, copy)
+    assert copy.stat().st_mode & 0o777 == 0o700
+
+
+def _fake_template(cache_home: Path) -> Path:
+    path = loprofile.template_path("7.4")
+    (path / "user").mkdir(parents=True, mode=0o700)
+    path.chmod(0o700)
+    cache_home.chmod(0o755)
+    (cache_home / "perfdoc").chmod(0o700)
+    return path
+
+
+def test_a_template_others_can_write_is_not_used(cache_home) -> None:
+    path = _fake_template(cache_home)
+    assert loprofile.template("soffice", "7.4", {}) == path
+    path.chmod(0o770)  # the group could put a macro in it
+    assert loprofile.template("soffice", "7.4", {}) is None
+    path.chmod(0o700)
+    (cache_home / "perfdoc").chmod(0o777)  # anyone could swap the template
+    assert loprofile.template("soffice", "7.4", {}) is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a folder to another user")
+def test_a_template_of_another_user_is_not_used(cache_home) -> None:
+    path = _fake_template(cache_home)
+    os.chown(path, 65534, 65534)  # nobody
+    assert loprofile.template("soffice", "7.4", {}) is None
+
+
+def test_a_linked_template_is_not_used(cache_home, tmp_path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "user").mkdir(parents=True, mode=0o700)
+    elsewhere.chmod(0o700)
+    path = loprofile.template_path("7.4")
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.symlink_to(elsewhere)
+    assert loprofile.template("soffice", "7.4", {}) is None
+
+
+# --------------------------------------------------------------------------- watch
+
+
+def test_a_change_rebuilds_its_own_document(tmp_path) -> None:
+    a, b = tmp_path / "ws" / "a", tmp_path / "ws" / "b"
+    assert affected({a / "goals.yaml"}, [a, b]) == [a]
+    assert affected({b / "projects" / "01.yaml", a / "document.yaml"}, [a, b]) == [a, b]
+    assert affected({tmp_path / "ws" / "perfdoc.toml"}, [a, b]) == [a, b]
+
+
+def _perfdoc(args: list[str], cwd: Path, own_tmp: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PERFDOC_LANG": "en", "TMPDIR": str(own_tmp),
+           "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen([sys.executable, "-m", "perfdoc", *args], env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _wait(what, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not what():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@needs_libreoffice
+def test_watch_rebuilds_on_save_keeps_good_outputs_and_leaves_nothing(tmp_path) -> None:
+    doc = tmp_path / "doc"
+    shutil.copytree(EXAMPLE, doc, ignore=shutil.ignore_patterns("build"))
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    pdf, docx = doc / "build" / f"{STEM}.pdf", doc / "build" / f"{STEM}.docx"
+    proc = _perfdoc(["watch", "doc"], tmp_path, own_tmp)
+    try:
+        _wait(lambda: _digest(pdf) is not None and _digest(docx) is not None)
+        first = _digest(pdf)
+        time.sleep(0.5)  # the watch begins once the first round is printed
+        edit(doc / "goals.yaml", "坚持", "始终坚持")
+        _wait(lambda: _digest(pdf) != first)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "始终坚持" in text
+        good = (_digest(pdf), _digest(docx))
+        # An invalid save: the problem is printed; the outputs stay as they were.
+        (doc / "goals.yaml").write_text(
+            (doc / "goals.yaml").read_text(encoding="utf-8") + "\nmeasures: [\n",
+            encoding="utf-8")
+        time.sleep(3)
+        assert (_digest(pdf), _digest(docx)) == good
+        # Files beside the document (an editor's backup) rebuild nothing.
+        (doc / "notes.txt").write_text("x", encoding="utf-8")
+        time.sleep(1)
+        assert (_digest(pdf), _digest(docx)) == good
+        assert list(own_tmp.glob("perfdoc-lo-*")), "the converter should stay warm"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "goals.yaml:" in out + err and "error" in out + err
+    time.sleep(0.5)
+    assert list(own_tmp.iterdir()) == []  # no converter folder, no lu*.tmp
+    ps = subprocess.run(["ps", "-ww", "-eo", "args="], capture_output=True, text=True).stdout
+    assert str(own_tmp) not in ps
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+@contextlib.contextmanager
+def _stock_unoserver(folder: Path) -> Iterator[tuple[int, Path, subprocess.Popen[bytes]]]:
+    """A stock unoserver on loopback, logging every request to a file."""
+    port, uno_port = free_port(), free_port()
+    (folder / "lo-tmp").mkdir(parents=True)
+    log = folder / "unoserver.log"
+    server = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "unoserver.server", "--port", str(port), "--uno-port",
+         str(uno_port), "--user-installation", str(folder / "lo-profile"), "--verbose"],
+        env={**os.environ, "PYTHONPATH": unoserver_path(), "TMPDIR": str(folder / "lo-tmp"),
+             "SAL_USE_VCLPLUGIN": "svp"},
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=folder)
+    sockets: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # it sleeps some seconds before it serves
+            assert server.poll() is None and time.monotonic() < deadline, "no unoserver"
+            try:
+                with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}") as proxy:
+                    proxy.info()
+                break
+            except (OSError, xmlrpc.client.Error):
+                time.sleep(0.2)
+        sockets = listeners(group_pids(server.pid))[0]
+        yield port, log, server
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        for path in sockets:
+            Path(path).unlink(missing_ok=True)
+
+
+def _conversions(log: Path) -> int:
+    return log.read_text(errors="replace").count("Exporting to")
+
+
+@needs_libreoffice
+def test_a_batch_spreads_across_two_endpoints_and_skips_a_dead_one(cli, tmp_path) -> None:
+    ws = make_batch(tmp_path / "ws", 4)
+    with _stock_unoserver(tmp_path / "s1") as (p1, log1, _s1), \
+            _stock_unoserver(tmp_path / "s2") as (p2, log2, s2):
+        endpoints = f"127.0.0.1:{p1},127.0.0.1:{p2}"
+        run = cli("build", ws, "--converter", endpoints)
+        assert run.code == 0, run.err
+        assert len(list(ws.glob("*/build/*.pdf"))) == 4
+        # The 目录 needs the pages: each document goes to a server once or twice.
+        one, two = _conversions(log1), _conversions(log2)
+        assert one >= 2 and two >= 2, (one, two)
+        # One server gone: a warning, and the other converts everything.
+        os.killpg(s2.pid, signal.SIGKILL)
+        s2.wait()
+        run = cli("build", ws, "--converter", endpoints, "--force")
+        assert run.code == 0, run.err
+        assert f"127.0.0.1:{p2}" in run.err and "skipped" in run.err
+        assert run.err.count(f"127.0.0.1:{p2}") == 1  # said once, not per document
+        assert _conversions(log1) >= one + 4
