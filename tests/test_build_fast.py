@@ -355,7 +355,7 @@ def test_a_pool_converts_in_parallel_and_stops_every_helper(
     draft, _anchors = _draft(example)
     # A pool with a helper needs neither LibreOffice nor a Python with uno.
     monkeypatch.setattr(perfdoc.convert, "find_soffice", lambda: None)
-    monkeypatch.setattr(perfdoc.convert, "find_uno_python", lambda: None)
+    monkeypatch.setattr(perfdoc.convert, "uno_python_candidates", lambda: [])
     fake.mode("slow:0.1")
     pdfs: list[bytes] = []
     with ConverterPool(jobs=2, helper=FAKE) as pool:

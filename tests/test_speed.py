@@ -293,3 +293,42 @@ def test_a_batch_spreads_across_two_endpoints_and_skips_a_dead_one(cli, tmp_path
         assert f"127.0.0.1:{p2}" in run.err and "skipped" in run.err
         assert run.err.count(f"127.0.0.1:{p2}") == 1  # said once, not per document
         assert _conversions(log1) >= one + 4
+
+
+def test_each_endpoint_of_the_list_is_checked(cli, example) -> None:
+    run = cli("build", example, "--converter", "127.0.0.1:2002,localhost")
+    assert run.code == 2
+    assert "not localhost" in run.err and not (example / "build").exists()
+
+
+@needs_libreoffice
+def test_a_python_without_uno_is_passed_over(example, monkeypatch, tmp_path) -> None:
+    """The helper's first Python is not asked beforehand; one without uno says so."""
+    import perfdoc.convert
+    from perfdoc.libreoffice import uno_python_candidates
+
+    found = uno_python_candidates()
+    no_uno = tmp_path / "python-without-uno"
+    no_uno.write_text(f"#!/bin/sh\nexec {sys.executable} -I \"$@\"\n", encoding="utf-8")
+    no_uno.chmod(0o755)
+    monkeypatch.setattr(perfdoc.convert, "uno_python_candidates", lambda: [str(no_uno), *found])
+    from perfdoc.convert import ConverterPool
+
+    with ConverterPool() as pool:
+        pdf = pool.convert(docx_of(example), label="x")
+        assert pdf.startswith(b"%PDF")
+        assert pool._pythons.candidates == found
+    monkeypatch.setattr(perfdoc.convert, "uno_python_candidates", lambda: [str(no_uno)])
+    with ConverterPool() as pool, pytest.raises(Exception, match="python3-uno"):
+        pool.convert(docx_of(example), label="x")
+
+
+def docx_of(example: Path) -> bytes:
+    from perfdoc.build import render
+    from perfdoc.plan import BuildOptions, name_outputs, plan_one
+
+    opts = BuildOptions(fmt="docx")
+    named, _refused = name_outputs([example], opts)
+    job, _problems = plan_one(example, opts, named[example])
+    assert job is not None
+    return render(job)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from context import Context
 from report import Outcome
 
-from . import docx_batch, floor, import_docx, pdf_batch, single, trace
+from . import docx_batch, floor, import_docx, pdf_batch, single, trace, watch
 
 SCENARIOS: dict[str, Callable[[Context], Outcome]] = {
     "floor": floor.run,  # interpreter + imports vs the example's .docx
@@ -20,4 +20,5 @@ SCENARIOS: dict[str, Callable[[Context], Outcome]] = {
     "pdf": pdf_batch.run,  # (b) perfdoc .docx + PDF batches vs (c) soffice per file
     "trace": trace.run,  # where a cold PDF build's time goes (after the others)
     "single": single.run,  # one document: perfdoc build vs soffice, in pairs
+    "watch": watch.run,  # perfdoc watch: a save to the finished PDF
 }

@@ -41,15 +41,15 @@ from queue import Queue
 from typing import TypeVar
 
 from perfdoc import loprofile
-from perfdoc.errors import ConversionError
+from perfdoc.errors import ConversionError, EnvironmentProblem
 from perfdoc.fonts import fontconfig_text
 from perfdoc.frames import Frame, read_frame, write_frame
 from perfdoc.i18n import _
 from perfdoc.libreoffice import (
     find_soffice,
-    find_uno_python,
-    libreoffice_version,
+    libreoffice_identity,
     missing,
+    uno_python_candidates,
     unoserver_path,
 )
 
@@ -99,10 +99,37 @@ class _Failed(RuntimeError):
 
 
 @dataclass
+class Pythons:
+    """The Pythons that may run the helper, likeliest first, shared by a pool's converters.
+
+    None is asked beforehand: the helper itself reports that it cannot
+    ``import uno``, and that Python is dropped for the whole pool.
+    """
+
+    candidates: list[str]
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def first(self) -> str | None:
+        """Return the likeliest Python left, or ``None`` when none is."""
+        with self._lock:
+            return self.candidates[0] if self.candidates else None
+
+    def drop(self, python: str) -> None:
+        """Forget *python*: its helper said it cannot import uno."""
+        with self._lock:
+            if python in self.candidates:
+                self.candidates.remove(python)
+
+
+def _no_uno() -> EnvironmentProblem:
+    return missing(_("no Python that can `import uno` was found (package python3-uno)"))
+
+
+@dataclass
 class Converter:
     """One warm LibreOffice behind perfdoc's helper, reached only through its pipes."""
 
-    python: str
+    pythons: Pythons
     fonts_conf: str  # the fonts.conf text; each converter keeps a copy in its folder
     timeout: float
     restart_after: int
@@ -117,6 +144,16 @@ class Converter:
 
     def start(self) -> None:
         """Start the helper (which starts soffice) and wait until it says ready."""
+        while True:
+            python = self.pythons.first()
+            if python is None:
+                raise _no_uno()
+            if self._start(python):
+                return
+            self.pythons.drop(python)  # it has no uno: the next one, please
+
+    def _start(self, python: str) -> bool:
+        """Start the helper with *python*; say ``False`` if that Python has no uno."""
         with self._state:
             if self.closed.is_set():
                 # The build is being stopped: never start a LibreOffice after that.
@@ -145,7 +182,7 @@ class Converter:
                 # A new session: a Ctrl-C meant for perfdoc does not reach the
                 # helper, which must outlive perfdoc just long enough to clean up.
                 self.process = process = subprocess.Popen(
-                    [self.python, str(self.helper or script), "--folder", str(folder),
+                    [python, str(self.helper or script), "--folder", str(folder),
                      "--soffice", soffice,
                      "--startup-timeout", str(STARTUP_TIMEOUT)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
@@ -158,7 +195,10 @@ class Converter:
         if frame is not None and frame[0].get("op") == "ready":
             self.office_pgid = int(frame[0]["pgid"])
             self.sockets = [str(p) for p in frame[0].get("sockets", [])]
-            return
+            return True
+        if frame is not None and frame[0].get("no_uno"):
+            self.stop()
+            return False
         detail = str(frame[0].get("error", "")) if frame is not None else _log_tail(folder)
         self.stop()
         if self.closed.is_set():
@@ -175,7 +215,7 @@ class Converter:
         if folder is None:
             return False
         found = None if self.helper is not None else loprofile.template(
-            soffice, libreoffice_version(), env)
+            soffice, libreoffice_identity(), env)
         if found is not None and loprofile.copy_into(found, folder / "profile"):
             return True
         try:
@@ -384,7 +424,7 @@ class ConverterPool:
     _idle: Queue[Converter] = field(default_factory=Queue)
     _all: list[Converter] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _python: str = ""
+    _pythons: Pythons = field(default_factory=lambda: Pythons([]))
     _fonts_conf: str = ""
     _closed: threading.Event = field(default_factory=threading.Event)
     _remote: _Endpoints | None = None
@@ -398,15 +438,15 @@ class ConverterPool:
         if self.address:
             return self
         if self.helper is not None:  # the tests' fake converter: no LibreOffice, no uno
-            self._python = self.python or sys.executable
+            self._pythons = Pythons([self.python or sys.executable])
             self._fonts_conf = fontconfig_text(self.fonts_dir)
             return self
         if find_soffice() is None:
             raise missing(_("LibreOffice (soffice) was not found"))
-        python = find_uno_python()
-        if python is None:
-            raise missing(_("no Python that can `import uno` was found (package python3-uno)"))
-        self._python = python
+        candidates = uno_python_candidates()
+        if not candidates:
+            raise _no_uno()
+        self._pythons = Pythons(candidates)
         self._fonts_conf = fontconfig_text(self.fonts_dir)
         return self
 
@@ -464,7 +504,7 @@ class ConverterPool:
 
     def _new(self) -> Converter:
         """Make a converter (not started) and count it; the caller holds ``_lock``."""
-        conv = Converter(self._python, self._fonts_conf, self.timeout, self.restart_after,
+        conv = Converter(self._pythons, self._fonts_conf, self.timeout, self.restart_after,
                          closed=self._closed, helper=self.helper)
         self._all.append(conv)
         return conv

@@ -119,6 +119,9 @@ def start_converters(folders: Sequence[Path], *, outdir: Path | None, fmt: str, 
         return None
     from perfdoc.convert import ConverterPool
     from perfdoc.errors import PerfdocError
+    from perfdoc.fonts import prefetch
+
+    prefetch(fonts)
 
     pool = ConverterPool(jobs=min(count, jobs or os.cpu_count() or 1), fonts_dir=fonts)
     try:

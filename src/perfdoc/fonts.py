@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from html import escape
 from importlib.resources import as_file, files
@@ -53,27 +55,54 @@ def fontconfig_file(fonts_dir: Path | None = None) -> Iterator[Path]:
         yield conf
 
 
-@cache
+# The font look-ups run once per process, possibly first in ``prefetch``'s
+# thread: the lock makes a second caller wait for that answer, not ask again.
+_lookups = threading.Lock()
+
+
 def resolve_fonts(fonts_dir: Path | None = None,
                   names: tuple[str, ...] = FONT_NAMES) -> dict[str, str | None]:
     """Return the font file LibreOffice will draw each requested name with."""
+    with _lookups:
+        return _resolve_fonts(fonts_dir, names)
+
+
+@cache
+def _resolve_fonts(fonts_dir: Path | None, names: tuple[str, ...]) -> dict[str, str | None]:
     fc_match = shutil.which("fc-match")
-    found: dict[str, str | None] = {}
-    with fontconfig_file(fonts_dir) as conf:
-        for name in names:
-            path: str | None = None
-            if fc_match:
-                try:
-                    done = subprocess.run(
-                        [fc_match, "-f", "%{file}", f"{name}:lang=zh-cn"],
-                        capture_output=True, text=True, timeout=30,
-                        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
-                    )
-                    path = done.stdout.strip() or None
-                except (OSError, subprocess.TimeoutExpired):
-                    path = None
-            found[name] = path
-    return found
+    if not fc_match:
+        return dict.fromkeys(names)
+
+    def match(name: str, conf: Path) -> str | None:
+        try:
+            done = subprocess.run(
+                [fc_match, "-f", "%{file}", f"{name}:lang=zh-cn"],
+                capture_output=True, text=True, timeout=30,
+                env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() or None
+
+    # One fc-match per name, all at once: each spends most of its 0.1 s
+    # loading fontconfig's caches, which the others need not wait for.
+    with fontconfig_file(fonts_dir) as conf, ThreadPoolExecutor(len(names) or 1) as pool:
+        return dict(zip(names, pool.map(lambda name: match(name, conf), names), strict=True))
+
+
+def prefetch(fonts_dir: Path | None = None) -> None:
+    """Start the font look-ups a PDF build will ask for, in the background.
+
+    The build's input hash needs ``font_fingerprint`` and the ``font`` rule
+    needs the installed families; both are fontconfig programs run once per
+    process, and started here they run while perfdoc still imports and loads.
+    """
+    def look_up() -> None:
+        with contextlib.suppress(Exception):  # asked again, in the open, when needed
+            resolve_fonts(fonts_dir)
+            _known_families(fonts_dir)
+
+    threading.Thread(target=look_up, name="perfdoc-fonts", daemon=True).start()
 
 
 def font_fingerprint(fonts_dir: Path | None = None) -> str:
@@ -121,9 +150,14 @@ def template_fonts(template: bytes) -> list[str]:
     return [name for name in found if name]
 
 
-@cache
 def _known_families(fonts_dir: Path | None) -> frozenset[str]:
     """Return the families perfdoc's fonts.conf maps and those installed, per fontconfig."""
+    with _lookups:
+        return _families(fonts_dir)
+
+
+@cache
+def _families(fonts_dir: Path | None) -> frozenset[str]:
     import re
 
     known = set(re.findall(r"<alias[^>]*>\s*<family>([^<]+)</family>",

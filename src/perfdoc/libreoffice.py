@@ -6,6 +6,7 @@ answers are cached for the process, since each lookup may start a program.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -66,6 +67,33 @@ def libreoffice_version() -> str | None:
     return out.stdout.strip() or None
 
 
+@cache
+def libreoffice_identity() -> str | None:
+    """Return a string that changes whenever the LibreOffice installation does.
+
+    ``libreoffice_version`` may have to start LibreOffice (``soffice
+    --version``, a third of a second) when ``versionrc`` lacks the version, as
+    Debian's does.  The build's input hash and the profile template only need
+    to notice an upgrade: the build id from ``versionrc`` and the size and
+    time of ``soffice.bin`` do, read in microseconds.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        return None
+    program = Path(soffice).resolve().parent
+    parts = []
+    with contextlib.suppress(OSError):
+        for line in (program / "versionrc").read_text(errors="replace").splitlines():
+            if line.startswith(("buildid=", "BuildVersion=")):
+                parts.append(line.strip())
+    for name in ("soffice.bin", "soffice"):
+        with contextlib.suppress(OSError):
+            info = (program / name).stat()
+            parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+            break
+    return " ".join(parts) or None
+
+
 def _can_import_uno(python: str) -> bool:
     try:
         done = subprocess.run(
@@ -77,20 +105,33 @@ def _can_import_uno(python: str) -> bool:
     return done.returncode == 0
 
 
-@cache
-def find_uno_python() -> str | None:
-    """Return a Python that can ``import uno``, or ``None``."""
-    candidates = [
+def uno_python_candidates() -> list[str]:
+    """Return the Pythons that may be able to ``import uno``, most likely first, unasked.
+
+    Asking one (``find_uno_python``) starts it, a tenth of a second; the
+    converter instead starts its helper with the first candidate, and the
+    helper says so if it cannot import uno (see ``convert.Converter.start``).
+    """
+    found: list[str] = []
+    for candidate in (
         os.environ.get("PERFDOC_UNO_PYTHON"),
         sys.executable,
         "/usr/bin/python3",
         "/usr/lib/libreoffice/program/python",
         shutil.which("python3"),
-    ]
-    for candidate in candidates:
+    ):
         if candidate == sys.executable and importlib.util.find_spec("uno") is None:
             continue  # perfdoc's own Python (a venv, usually) has no uno: no need to ask it
-        if candidate and Path(candidate).exists() and _can_import_uno(candidate):
+        if candidate and candidate not in found and Path(candidate).exists():
+            found.append(candidate)
+    return found
+
+
+@cache
+def find_uno_python() -> str | None:
+    """Return a Python that can ``import uno``, or ``None``."""
+    for candidate in uno_python_candidates():
+        if _can_import_uno(candidate):
             return candidate
     return None
 

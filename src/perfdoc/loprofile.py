@@ -22,8 +22,8 @@ wrong.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-import re
 import shutil
 import signal
 import stat
@@ -60,8 +60,12 @@ def _private(path: Path) -> bool:
 
 
 def template_path(version: str) -> Path:
-    """Return where the template for LibreOffice *version* lives (it may not exist)."""
-    tag = re.sub(r"[^0-9A-Za-z.]+", "-", version).strip("-")[:60] or "unknown"
+    """Return where the template for LibreOffice *version* lives (it may not exist).
+
+    *version* is ``libreoffice.libreoffice_identity()``: a new LibreOffice
+    gets a new template, made by itself.
+    """
+    tag = hashlib.sha256(version.encode()).hexdigest()[:16]
     return _cache_root() / f"lo-profile-{tag}"
 
 

@@ -70,11 +70,19 @@ import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
-import uno
-from com.sun.star.connection import NoConnectException
-
 # perfdoc puts its own package folder on PYTHONPATH: the framing is shared.
 from perfdoc.frames import Frame, read_frame, write_frame
+
+try:
+    import uno
+    from com.sun.star.connection import NoConnectException
+except ImportError as exc:
+    # perfdoc starts this file with the likeliest Python without asking it
+    # first (that costs a start of its own); this one has no uno, so perfdoc
+    # tries the next.
+    write_frame(sys.stdout.buffer, {"op": "failed", "no_uno": True, "error": str(exc)})
+    sys.stdout.buffer.flush()
+    raise SystemExit(3) from None
 
 # Levels of the content index whose entries carry no page number; set per call.
 _UNNUMBERED: set[int] = set()
