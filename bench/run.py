@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import shlex
 import shutil
 import sys
@@ -95,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown_args = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(shown_args)
     lock = hold_lock()  # noqa: F841 - released when the process exits
+    # perfdoc runs as a user's does: with its bytecode cached.  A shell that
+    # forbids writing .pyc files would make every run compile ~50 modules.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.monotonic()
     soffice, pandoc = shutil.which("soffice"), shutil.which("pandoc")
     if soffice is None or pandoc is None:

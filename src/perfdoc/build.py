@@ -137,7 +137,7 @@ def build_all(
     for folder, problems in refused.items():
         report(DocResult(folder, "failed", problems, exit_code=1))
 
-    # Converters, one per worker, for the whole batch.  They start lazily, on
+    # Converters for the whole batch.  They start lazily, on
     # the first document that needs a PDF, so a batch of unchanged documents
     # never starts LibreOffice.  The command line wins over perfdoc.toml.
     # Without a PDF one worker suffices: rendering is Python work, which
@@ -148,7 +148,13 @@ def build_all(
     endpoints = len(opts.converter.split(",")) if opts.converter else 0
     converters = (opts.jobs or (conf.jobs if conf else None) or endpoints or os.cpu_count()
                   or 1)
-    workers = max(1, min(converters if wants_converter else 1, len(named)))
+    converters = max(1, min(converters, len(named)))
+    workers = converters if wants_converter else 1
+    if wants_converter and len(named) > converters:
+        # One worker more than converters: while every converter is busy, the
+        # next document is loaded, checked and rendered, so no converter waits
+        # for Python between two documents.
+        workers += 1
 
     def work(folder: Path, pool: ConverterPool | None) -> None:
         if cancelled.is_set():
@@ -168,12 +174,12 @@ def build_all(
         if not wants_converter:
             pool = None
         elif pool is not None:
-            pool.configure(jobs=workers, timeout=timeout, restart_after=restart_after)
+            pool.configure(jobs=converters, timeout=timeout, restart_after=restart_after)
         else:
             from perfdoc.convert import ConverterPool
 
             pool = stack.enter_context(ConverterPool(
-                jobs=workers, timeout=timeout, restart_after=restart_after,
+                jobs=converters, timeout=timeout, restart_after=restart_after,
                 fonts_dir=opts.fonts, address=opts.converter))
         executor = ThreadPoolExecutor(max_workers=workers)
         try:

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import queue
 import secrets
@@ -73,16 +74,16 @@ from typing import Any, NoReturn
 # perfdoc puts its own package folder on PYTHONPATH: the framing is shared.
 from perfdoc.frames import Frame, read_frame, write_frame
 
-try:
-    import uno
-    from com.sun.star.connection import NoConnectException
-except ImportError as exc:
+if importlib.util.find_spec("uno") is None:
     # perfdoc starts this file with the likeliest Python without asking it
     # first (that costs a start of its own); this one has no uno, so perfdoc
-    # tries the next.
-    write_frame(sys.stdout.buffer, {"op": "failed", "no_uno": True, "error": str(exc)})
-    sys.stdout.buffer.flush()
-    raise SystemExit(3) from None
+    # tries the next.  uno itself is imported only once LibreOffice is
+    # starting (see Helper.start): the import overlaps LibreOffice's start-up.
+    write_frame(sys.stdout.buffer, {"op": "failed", "no_uno": True,
+                                    "error": "No module named 'uno'"})
+    raise SystemExit(3)
+
+uno: Any = None  # the module, once imported by Helper.start
 
 # Levels of the content index whose entries carry no page number; set per call.
 _UNNUMBERED: set[int] = set()
@@ -169,6 +170,31 @@ def _pipe_converter(pipe: str) -> Any:
     return converter
 
 
+def office_program(soffice: str) -> tuple[str, dict[str, str]]:
+    """Return what to run for *soffice*, and its environment.
+
+    The ``soffice`` most distributions install is a shell script that sets
+    three variables and runs ``oosplash`` beside it, spending about 60 ms in
+    ``dirname``, ``sed`` and ``uname`` first.  When that is what *soffice* is,
+    ``oosplash`` is run directly with the same variables; anything else is run
+    as it is.
+    """
+    env = dict(os.environ)
+    script = Path(soffice).resolve()
+    oosplash = script.parent / "oosplash"
+    try:
+        is_script = script.read_bytes()[:2] == b"#!"
+    except OSError:
+        is_script = False
+    # A build with an ``ooenv`` beside it (a developer's build) sources it: leave those alone.
+    if not (is_script and os.access(oosplash, os.X_OK)) or (script.parent / "ooenv").exists():
+        return soffice, env
+    env["LO_SAVE_LC_ALL"] = env.get("LC_ALL", "")
+    env["LC_ALL"] = "C"
+    env["SAL_ENABLE_FILE_LOCKING"] = "1"
+    return str(oosplash), env
+
+
 def group_pids(pgid: int) -> list[int]:
     """Return the processes of process group *pgid*."""
     pids = []
@@ -220,7 +246,8 @@ class Helper:
         self.dying = False
         self.office: subprocess.Popen[bytes] | None = None
         self.pipe = "perfdoc_" + secrets.token_hex(16)  # unguessable
-        profile_url = uno.systemPathToFileUrl(str(folder / "profile"))
+        # What uno.systemPathToFileUrl gives, without importing uno yet.
+        profile_url = (folder / "profile").absolute().as_uri()
         self.profile_url: str = profile_url
         # Every soffice also listens on /tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<md5
         # of the profile URL as UTF-16, each byte in unpadded hex>; named here
@@ -300,13 +327,20 @@ class Helper:
                 self.die(0)  # perfdoc is already gone
             # Its own session: the helper can kill soffice's whole group (oosplash
             # and soffice.bin) with one signal, and nothing else with it.
+            program, env = office_program(self.soffice)
             self.office = subprocess.Popen(
-                [self.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault",
+                [program, "--headless", "--invisible", "--nocrashreport", "--nodefault",
                  "--nologo", "--nofirststartwizard", "--norestore",
                  f"-env:UserInstallation={self.profile_url}", f"--accept={accept}"],
                 stdin=subprocess.DEVNULL, stdout=2, stderr=2, start_new_session=True,
-                cwd=self.folder / "work",
+                cwd=self.folder / "work", env=env,
             )
+        # LibreOffice is on its way; uno loads meanwhile.
+        global uno
+        import uno as uno_module
+        from com.sun.star.connection import NoConnectException
+
+        uno = uno_module
         deadline = time.monotonic() + self.startup_timeout
         while True:
             try:
