@@ -75,9 +75,9 @@ def check_document(doc: Document, ws: Workspace, opts: CheckOptions) -> list[Pro
     # Stage: each rule's configuration, and the problems in that configuration.
     configs, problems = resolve_rules(doc, ws, enable=enable, disable=disable)
     # Stage: the indicator vocabulary of the chosen profile.
-    vocab, found = _vocabulary(doc, ws)
+    vocab, found = document_vocabulary(doc, ws)
     problems += found
-    project_vocab, found = _project_vocabularies(doc)
+    project_vocab, found = project_vocabularies(doc)
     problems += found
     # Stage: the suppression comments of every file, and their mistakes.
     silenced: dict[Path, dict[int, set[str]]] = {}
@@ -331,7 +331,7 @@ def resolve_rules(
 # --------------------------------------------------------------------------- vocabulary
 
 
-def _vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]]:
+def document_vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]]:
     """Return the profile's vocabulary: document > workspace > default."""
     settings = doc.meta.settings
     source: _ConfigSource | None = None
@@ -358,7 +358,7 @@ def _vocabulary(doc: Document, ws: Workspace) -> tuple[Vocabulary, list[Problem]
     return Vocabulary.default(), problems
 
 
-def _project_vocabularies(doc: Document) -> tuple[dict[Path, Vocabulary], list[Problem]]:
+def project_vocabularies(doc: Document) -> tuple[dict[Path, Vocabulary], list[Problem]]:
     """Return the vocabulary of each project that names its own ``profile``."""
     found: dict[Path, Vocabulary] = {}
     problems: list[Problem] = []

@@ -5,6 +5,7 @@ Nothing here knows how a document is built; see ``build.py`` for the stages.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -13,13 +14,15 @@ import stat
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from perfdoc import __version__
-from perfdoc.document import DOCUMENT_FILE
+from perfdoc.early import start_converters
 from perfdoc.errors import INTERNAL_ERROR, EnvironmentProblem, PerfdocError, UsageError
 from perfdoc.i18n import (
     _,
@@ -28,6 +31,7 @@ from perfdoc.i18n import (
     set_language,
     unknown_language_warning,
 )
+from perfdoc.layout import DOCUMENT_FILE, find_documents
 from perfdoc.problems import (
     Level,
     Problem,
@@ -36,7 +40,14 @@ from perfdoc.problems import (
     has_failures,
     unsuppressed,
 )
-from perfdoc.workspace import find_documents
+from perfdoc.shard import pick, shard_line, shard_option
+
+if TYPE_CHECKING:
+    from perfdoc.build import BuildReport, DocResult
+    from perfdoc.convert import ConverterPool
+    from perfdoc.plan import BuildOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = click.Choice(["text", "json", "github"])
 LEVELS = click.Choice(["info", "warning", "error"])
@@ -135,13 +146,16 @@ def _check_source_date_epoch() -> None:
                            "year 9999, not {value}").format(value=exc.args[0])) from None
 
 
-def _check_converter(address: str) -> None:
-    host, sep, port = address.rpartition(":")
-    if not sep or not host or "," in address or not re.fullmatch(r"[0-9]{1,5}", port) or not (
-        0 < int(port) < 65536
-    ):
-        raise UsageError(_("--converter must be HOST:PORT with a port from 1 to 65535, not "
-                           "{value}").format(value=address))
+def _check_converter(addresses: str) -> None:
+    """Refuse a --converter list with an entry that is not HOST:PORT."""
+    for address in addresses.split(","):
+        host, sep, port = address.strip().rpartition(":")
+        if not sep or not host or not re.fullmatch(r"[0-9]{1,5}", port) or not (
+            0 < int(port) < 65536
+        ):
+            raise UsageError(_("--converter must be HOST:PORT with a port from 1 to 65535 "
+                               "(several separated by commas), not {value}").format(
+                value=address))
 
 
 def _emit(problems: list[Problem], fmt: str) -> None:
@@ -241,83 +255,185 @@ def schema(outdir: str) -> int:
     return 0
 
 
+#: The options ``build`` and ``watch`` share, in --help order.
+_BUILD_OPTIONS = (
+    click.option("-o", "--output", "outdir", default=None,
+                 help=_("Write every document's outputs flat into OUTDIR (default: DIR/build/).",
+                        defer=True)),
+    click.option("--format", "fmt", type=click.Choice(["all", "docx", "pdf"]), default="all",
+                 show_default=True,
+                 help=_("What to write; docx never needs LibreOffice.", defer=True)),
+    click.option("--template", "template", default=None,
+                 help=_("A .docx template to use instead.", defer=True)),
+    click.option("--fonts", "fonts", default=None,
+                 help=_("A folder of real font files (e.g. the Windows fonts) for exact output.",
+                        defer=True)),
+    click.option("--skip-rules", is_flag=True,
+                 help=_("Build even when `check` finds errors.", defer=True)),
+    click.option("--force", is_flag=True,
+                 help=_("Rebuild even unchanged documents.", defer=True)),
+    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                 help=_("Parallel converters (default: one per core).", defer=True)),
+    click.option("--converter", default=None, metavar="HOST:PORT[,HOST:PORT...]",
+                 help=_("Use running unoservers instead of starting LibreOffice; documents are "
+                        "spread across them.", defer=True)),
+    click.option("--pdfa", is_flag=True, help=_("Write PDF/A-2b.", defer=True)),
+    click.option("--enable", multiple=True, help=_("Enable a rule for this run.", defer=True)),
+    click.option("--disable", multiple=True, help=_("Disable a rule for this run.", defer=True)),
+    click.option("--min-level", type=LEVELS, default="info", help=_MIN_LEVEL_HELP),
+    click.option("--quiet", "-q", is_flag=True, help=_QUIET_HELP),
+)
+
+
+def _build_options(command: F) -> F:
+    for option in reversed(_BUILD_OPTIONS):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class _BuildArgs:
+    """What ``build`` and ``watch`` were told, as typed on the command line."""
+
+    outdir: str | None
+    fmt: str
+    template: str | None
+    fonts: str | None
+    skip_rules: bool
+    force: bool
+    jobs: int | None
+    converter: str | None
+    pdfa: bool
+    enable: tuple[str, ...]
+    disable: tuple[str, ...]
+    min_level: str
+    quiet: bool
+
+    def checked(self) -> _BuildArgs:
+        """Refuse wrong paths and addresses before anything starts."""
+        if self.template is not None and not Path(self.template).is_file():
+            raise _wrong_kind(self.template, _("a .docx template file"))
+        if self.fonts is not None and not Path(self.fonts).is_dir():
+            raise _wrong_kind(self.fonts, _("a folder of font files"))
+        if self.converter is not None:
+            _check_converter(self.converter)
+        if self.outdir is not None:
+            _output_folder(self.outdir)
+        return self
+
+    def options(self, *, check_only: bool = False,
+                shard: tuple[int, int] | None = None) -> BuildOptions:
+        from perfdoc.check import CheckOptions
+        from perfdoc.plan import BuildOptions
+
+        timeout_s = _seconds("PERFDOC_TIMEOUT")
+        _check_source_date_epoch()
+        return BuildOptions(
+            outdir=Path(self.outdir) if self.outdir else None,
+            fmt=self.fmt,  # type: ignore[arg-type]
+            template=Path(self.template) if self.template else None,
+            fonts=Path(self.fonts) if self.fonts else None,
+            skip_rules=self.skip_rules, force=self.force, check_only=check_only,
+            jobs=self.jobs, converter=self.converter, pdfa=self.pdfa,
+            checks=CheckOptions(enable=self.enable, disable=self.disable),
+            timeout=timeout_s, shard=shard,
+        )
+
+    def show(self, found: list[Problem]) -> list[Problem]:
+        """Keep the problems this run prints: unsuppressed, at --min-level or above."""
+        return _at_least(unsuppressed(found), self.min_level)
+
+
 @cli.command(help=_("Compile documents into the Word draft and PDF.", defer=True))
 @click.argument("dirs", nargs=-1)
-@click.option("-o", "--output", "outdir", default=None,
-              help=_("Write every document's outputs flat into OUTDIR (default: DIR/build/).",
-                     defer=True))
-@click.option("--format", "fmt", type=click.Choice(["all", "docx", "pdf"]), default="all",
-              show_default=True,
-              help=_("What to write; docx never needs LibreOffice.", defer=True))
-@click.option("--template", "template", default=None,
-              help=_("A .docx template to use instead.", defer=True))
-@click.option("--fonts", "fonts", default=None,
-              help=_("A folder of real font files (e.g. the Windows fonts) for exact output.",
-                     defer=True))
-@click.option("--skip-rules", is_flag=True,
-              help=_("Build even when `check` finds errors.", defer=True))
-@click.option("--force", is_flag=True, help=_("Rebuild even unchanged documents.", defer=True))
+@_build_options
 @click.option("--check", "check_only", is_flag=True,
               help=_("Write nothing; exit 1 and list stale outputs.", defer=True))
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help=_("Parallel converters (default: one per core).", defer=True))
-@click.option("--converter", default=None, metavar="HOST:PORT",
-              help=_("Use a running unoserver instead of starting one.", defer=True))
-@click.option("--pdfa", is_flag=True, help=_("Write PDF/A-2b.", defer=True))
-@click.option("--enable", multiple=True, help=_("Enable a rule for this run.", defer=True))
-@click.option("--disable", multiple=True, help=_("Disable a rule for this run.", defer=True))
-@click.option("--min-level", type=LEVELS, default="info", help=_MIN_LEVEL_HELP)
-@click.option("--quiet", "-q", is_flag=True, help=_QUIET_HELP)
-def build(dirs: tuple[str, ...], outdir: str | None, fmt: str, template: str | None,
-          fonts: str | None, skip_rules: bool, force: bool, check_only: bool, jobs: int | None,
-          converter: str | None, pdfa: bool, enable: tuple[str, ...],
-          disable: tuple[str, ...], min_level: str, quiet: bool) -> int:
+@click.option("--shard", default=None, metavar="K/N", callback=shard_option,
+              help=_("Build only the K-th of N slices of the documents, one per CI runner; "
+                     "output clashes are still checked across all of them.", defer=True))
+def build(dirs: tuple[str, ...], check_only: bool, shard: tuple[int, int] | None,
+          **raw: Any) -> int:
     """Compile documents into the Word draft and PDF."""
-    from perfdoc.build import DocResult, build_all
-    from perfdoc.check import CheckOptions
-    from perfdoc.plan import BuildOptions
-    from perfdoc.progress import BuildPrinter
-
+    args = _BuildArgs(**raw)
     folders, problems = _document_folders(dirs)
     if problems:
         _emit(problems, "text")
         return 1
-    if template is not None and not Path(template).is_file():
-        raise _wrong_kind(template, _("a .docx template file"))
-    if fonts is not None and not Path(fonts).is_dir():
-        raise _wrong_kind(fonts, _("a folder of font files"))
-    if converter is not None:
-        _check_converter(converter)
-    timeout_s = _seconds("PERFDOC_TIMEOUT")
-    _check_source_date_epoch()
-    opts = BuildOptions(
-        outdir=_output_folder(outdir) if outdir else None, fmt=fmt,  # type: ignore[arg-type]
-        template=Path(template) if template else None, fonts=Path(fonts) if fonts else None,
-        skip_rules=skip_rules, force=force, check_only=check_only,
-        jobs=jobs, converter=converter, pdfa=pdfa,
-        checks=CheckOptions(enable=enable, disable=disable),
-        timeout=timeout_s,
-    )
-    def show(found: list[Problem]) -> list[Problem]:
-        return _at_least(unsuppressed(found), min_level)
+    args.checked()
+    # LibreOffice starts now, while the pipeline below is still being imported.
+    pool = None if check_only or args.converter else start_converters(
+        pick(folders, shard), outdir=Path(args.outdir) if args.outdir else None, fmt=args.fmt,
+        force=args.force, jobs=args.jobs, fonts=Path(args.fonts) if args.fonts else None)
+    with pool or contextlib.nullcontext():
+        return _build(folders, args, check_only, shard, pool)
 
-    def print_quietly(result: DocResult) -> None:
-        # --quiet: a document's problems and what stopped it; no status lines.
-        if shown := show(result.problems):
-            click.echo(format_problems(shown))
-        if result.message:
-            click.echo(result.message, err=True)
 
-    if quiet:
-        report = build_all(folders, opts, on_done=print_quietly)
+def _build(folders: list[Path], args: _BuildArgs, check_only: bool,
+           shard: tuple[int, int] | None, pool: ConverterPool | None) -> int:
+    from perfdoc.build import build_all
+    from perfdoc.progress import BuildPrinter
+
+    opts = args.options(check_only=check_only, shard=shard)
+    picked = len(pick(folders, shard))  # the documents this run reports
+    if shard is not None and not args.quiet:
+        click.echo(shard_line(shard, picked, len(folders)), err=True)
+    if args.quiet:
+        report = build_all(folders, opts, on_done=_quiet_printer(args), pool=pool)
     else:
-        printer = BuildPrinter(total=len(folders), check_only=check_only, show=show)
+        printer = BuildPrinter(total=picked, check_only=check_only, show=args.show)
         with printer:
-            report = build_all(folders, opts, on_done=printer.done)
+            report = build_all(folders, opts, on_done=printer.done, pool=pool)
         printer.summary(report)
     if report.interrupted:
         raise KeyboardInterrupt  # exit 130, with the same message as anywhere else
     return report.exit_code
+
+
+def _quiet_printer(args: _BuildArgs) -> Callable[[DocResult], None]:
+    """--quiet: print a document's problems and what stopped it; no status lines."""
+    def print_quietly(result: DocResult) -> None:
+        if shown := args.show(result.problems):
+            click.echo(format_problems(shown))
+        if result.message:
+            click.echo(result.message, err=True)
+
+    return print_quietly
+
+
+@cli.command(help=_("Build a document, then rebuild it on every save until Ctrl-C.",
+                    defer=True))
+@click.argument("directory", metavar="DIR")
+@_build_options
+def watch(directory: str, **raw: Any) -> int:
+    """Build, then rebuild on every save, with LibreOffice kept warm."""
+    args = _BuildArgs(**raw)
+    folders, problems = _document_folders((directory,))
+    if problems:
+        _emit(problems, "text")
+        return 1
+    args.checked()
+    from perfdoc.progress import BuildPrinter
+    from perfdoc.watch import watch as watch_folders
+
+    def one_round(report: BuildReport) -> None:
+        if args.quiet:
+            for result in report.results:
+                _quiet_printer(args)(result)
+            return
+        printer = BuildPrinter(total=len(report.results), check_only=False, show=args.show)
+        with printer:
+            for result in report.results:
+                printer.done(result)
+        printer.summary(report)
+
+    def watching() -> None:
+        if not args.quiet:
+            click.echo(_("watching {dir} for changes; press Ctrl-C to stop").format(
+                dir=display_path(directory)), err=True)
+
+    watch_folders(folders, args.options(), on_round=one_round, on_watching=watching)
+    raise KeyboardInterrupt  # only a stop event ends the watch early; treat it as Ctrl-C
 
 
 @cli.command("import",
@@ -340,6 +456,40 @@ def import_(files: tuple[str, ...], outdir: str, force: bool) -> int:
     if done.written:
         click.echo(_("wrote {n} file(s) into {path}").format(
             n=len(done.written), path=display_path(outdir)), err=True)
+    return done.exit_code
+
+
+@cli.command("export",
+             help=_("Write the projects of documents into the budget system's workbook "
+                    "(.xlsx), which `perfdoc import` reads back.", defer=True))
+@click.argument("dirs", nargs=-1)
+@click.option("-o", "--output", "output", required=True, metavar="FILE.xlsx",
+              help=_("The .xlsx file to write (replaced if it exists).", defer=True))
+def export(dirs: tuple[str, ...], output: str) -> int:
+    """Write the projects of documents into the budget system's workbook (.xlsx)."""
+    from perfdoc.export import export_workbook
+
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(_("-o must name an .xlsx file, not {path}").format(
+            path=display_path(output)))
+    if target.exists() and not target.is_file():
+        raise _wrong_kind(output, _("an .xlsx file to write"))
+    _check_source_date_epoch()
+    folders, problems = _document_folders(dirs)
+    if problems:
+        _emit(problems, "text")
+        return 1
+    done = export_workbook(folders, target)
+    _emit(done.problems, "text")
+    if done.written is None:
+        click.echo(_("{broken} document(s) with errors; nothing was written").format(
+            broken=done.broken), err=True)
+    else:
+        click.echo(_("wrote {path}: {projects} project(s), {indicators} indicator(s) from "
+                     "{documents} document(s)").format(
+            path=display_path(done.written), projects=done.projects,
+            indicators=done.indicators, documents=done.documents), err=True)
     return done.exit_code
 
 
@@ -372,6 +522,39 @@ def diff(old: str, new: str, fmt: str) -> int:
         for note in notes(result):  # stdout stays one JSON document
             click.echo(note, err=True)
     click.echo(render(result, fmt))
+    return 0
+
+
+@cli.command("report",
+             help=_("Write one review report over many documents: an HTML page or an .xlsx "
+                    "workbook.", defer=True))
+@click.argument("dirs", nargs=-1)
+@click.option("-o", "--output", "output", required=True, metavar="FILE.html|FILE.xlsx",
+              help=_("The report to write; its suffix decides the format.", defer=True))
+@click.option("--outputs", "outputs", default=None, metavar="OUTDIR",
+              help=_("Look for the built documents in OUTDIR, where `build -o OUTDIR` writes "
+                     "them (default: each DIR/build/).", defer=True))
+def report_(dirs: tuple[str, ...], output: str, outputs: str | None) -> int:
+    """Write one review report over many documents: an HTML page or an .xlsx workbook."""
+    from perfdoc.report import make_report, report_format, report_time
+
+    fmt = report_format(output)
+    if Path(output).exists() and not Path(output).is_file():
+        raise _wrong_kind(output, _("a file to write the report into"))
+    if outputs is not None and Path(outputs).exists() and not Path(outputs).is_dir():
+        raise _wrong_kind(outputs, _("a folder of built documents"))
+    when = report_time()  # SOURCE_DATE_EPOCH, checked before any work
+    folders, problems = _document_folders(dirs)
+    _emit(problems, "text")
+    if not folders:
+        return 1  # nothing to read, nothing written
+    # Findings are the report's content, not a failure: written means exit 0.
+    done = make_report(folders, Path(output), fmt, extra=problems, when=when,
+                       outdir=Path(outputs) if outputs is not None else None)
+    click.echo(_("wrote {path}: {documents} document(s), {projects} project(s), "
+                 "{findings} finding(s)").format(
+        path=display_path(output), documents=len(done.units), projects=len(done.projects),
+        findings=len(done.findings)), err=True)
     return 0
 
 

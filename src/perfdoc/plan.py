@@ -1,7 +1,8 @@
 """Plan a build: name every output, then per document load, check and pick the template.
 
 ``name_outputs`` runs once for the whole batch, before anything is written, so
-that two documents that would write the same file are refused up front.
+that two documents that would write the same file are refused up front; with
+``--shard K/N`` it names the whole batch and keeps only the K-th slice.
 ``plan_one`` turns one document folder into a :class:`Job`: the validated
 document, its template and the hash of everything its outputs depend on.
 """
@@ -24,6 +25,7 @@ from perfdoc.outputs import OutputSet, input_hash, output_stem
 from perfdoc.problems import Level, Problem, display_path, has_failures
 from perfdoc.render import DEFAULT_DISPLAY, default_template_bytes
 from perfdoc.sandbox import DEFAULT_RENDER_TIMEOUT
+from perfdoc.shard import Shard, pick
 from perfdoc.validate import validate_file
 from perfdoc.workspace import (
     CONFIG_FILE,
@@ -54,6 +56,7 @@ class BuildOptions:
     checks: CheckOptions = field(default_factory=CheckOptions)
     timeout: float | None = None  # PERFDOC_TIMEOUT: conversions and template rendering
     restart_after: int | None = None
+    shard: Shard | None = None  # --shard K/N: build only the K-th of N slices (shard.py)
 
     @property
     def wants_pdf(self) -> bool:
@@ -101,6 +104,10 @@ def name_outputs(
     whose ``document.yaml`` is broken gets a placeholder name; its full
     validation reports the problem.  Returns the planned documents and, for
     each refused one, why.
+
+    With ``opts.shard`` every document of the batch is still named and its
+    clashes found, so a document is refused in its slice when it clashes with
+    one of another slice; only the slice's documents are returned.
     """
     named: dict[Path, Planned] = {}
     for folder in folders:
@@ -131,6 +138,10 @@ def name_outputs(
                     name=named[folder].outputs.docx.name, other=display_path(other)))]
     for folder in refused:
         del named[folder]
+    if opts.shard is not None:
+        mine = set(pick(folders, opts.shard))
+        named = {folder: planned for folder, planned in named.items() if folder in mine}
+        refused = {folder: found for folder, found in refused.items() if folder in mine}
     return named, refused
 
 
@@ -154,7 +165,7 @@ def plan_one(folder: Path, opts: BuildOptions,
     # PERFDOC_TIMEOUT (the run's) wins over perfdoc.toml's [render] timeout.
     timeout = opts.timeout or ws.config.render.timeout or DEFAULT_RENDER_TIMEOUT
     return Job(doc, ws, template, template_display, planned.outputs,
-               _hash(doc, template, opts), problems, timeout), problems
+               build_hash(doc, template, opts), problems, timeout), problems
 
 
 def _template_for(
@@ -206,7 +217,7 @@ def _template_for(
             reason=exc.strerror or exc))]
 
 
-def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
+def build_hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
     """Hash everything the outputs depend on; an unchanged hash means nothing to build."""
     parts: list[tuple[str, bytes]] = [
         ("perfdoc", __version__.encode()),
@@ -219,9 +230,9 @@ def _hash(doc: Document, template: bytes, opts: BuildOptions) -> str:
         parts.append((source.path.relative_to(doc.folder).as_posix(), source.raw))
     if opts.wants_pdf:
         from perfdoc.fonts import font_fingerprint
-        from perfdoc.libreoffice import libreoffice_version
+        from perfdoc.libreoffice import libreoffice_identity
 
         # The page numbers are LibreOffice's layout with these fonts.
-        parts.append(("libreoffice", (libreoffice_version() or "").encode()))
+        parts.append(("libreoffice", (libreoffice_identity() or "").encode()))
         parts.append(("fonts", font_fingerprint(opts.fonts).encode()))
     return input_hash(parts)

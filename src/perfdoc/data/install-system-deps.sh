@@ -42,7 +42,8 @@ grep -q "KaitiM GB" <<<"$fonts" || missing+=(fonts-arphic-gkai00mp)
 grep -q "Liberation Serif" <<<"$fonts" || missing+=(fonts-liberation2)
 [ -f "$FANDOL" ] || missing+=(FandolFang)
 case " $sections " in *" test "*)
-  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils) ;;
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
 esac
 case " $sections " in *" bench "*)
   command -v pandoc >/dev/null 2>&1 || missing+=(pandoc) ;;

@@ -73,6 +73,8 @@ _TIGHT_UNITS = ("%", "％", "‰", "℃", "°")
 _OPERATOR_PREFIX = tuple(sorted(OPERATORS, key=len, reverse=True))
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+# A format showing a fixed number of decimals: 0.00, #,##0.00, 0.0%.
+_FIXED_DECIMALS = re.compile(r"(?:#,##)?0\.(0+)%?")
 _LINE_BREAK = re.compile(r"[ \t\u3000]*(?:\r\n|[\r\n\u2028\u2029])[ \t\u3000]*")
 # Excel shows at most 15 significant digits; more in a stored float are
 # binary noise from a formula (0.1 + 0.2 is stored 0.30000000000000004).
@@ -104,12 +106,24 @@ def _plain(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
+def _padded(text: str, places: int) -> str:
+    """Give the plain number *text* at least *places* decimals: ``11`` is ``11.00``.
+
+    Only zeros are added; digits beyond *places* are kept, never rounded away.
+    """
+    whole, _dot, decimals = text.partition(".")
+    if len(decimals) >= places:
+        return text
+    return f"{whole}.{decimals.ljust(places, '0')}"
+
+
 def _cell_text(value: Any, number_format: str) -> str:
     """Return a cell's text: a string trimmed, a number as Excel shows its digits.
 
     A number formatted as a percentage (stored 0.95, shown 95%) is written as
     it is shown.  Codes stored as numbers with a zero-padded format (000123)
-    keep their zeros.
+    keep their zeros, and amounts with a fixed number of decimals (11 shown
+    ``0.00``) keep theirs: 11.00.
     """
     if value is None:
         return ""
@@ -137,6 +151,9 @@ def _cell_text(value: Any, number_format: str) -> str:
             text = _shortest(value)
             if percent and math.isfinite(value):
                 text = _plain(Decimal(text) * 100)
+        fixed = _FIXED_DECIMALS.fullmatch(number_format)
+        if fixed and _PLAIN_NUMBER.fullmatch(text):
+            text = _padded(text, len(fixed.group(1)))
         return text + "%" if percent else text
     return str(value).strip()
 
