@@ -11,7 +11,7 @@ from collections.abc import Callable
 from context import Context
 from report import Outcome
 
-from . import docx_batch, floor, import_docx, pdf_batch, single, trace, watch
+from . import docx_batch, floor, import_docx, pdf_batch, report, single, trace, watch
 
 SCENARIOS: dict[str, Callable[[Context], Outcome]] = {
     "floor": floor.run,  # interpreter + imports vs the example's .docx
@@ -21,4 +21,5 @@ SCENARIOS: dict[str, Callable[[Context], Outcome]] = {
     "trace": trace.run,  # where a cold PDF build's time goes (after the others)
     "single": single.run,  # one document: perfdoc build vs soffice, in pairs
     "watch": watch.run,  # perfdoc watch: a save to the finished PDF
+    "report": report.run,  # perfdoc report over 100 documents, no LibreOffice
 }
