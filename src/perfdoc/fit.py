@@ -191,6 +191,12 @@ class Table:
         # than the whole run.
         self.spans = [c for c in range(n) if any(not r.starts[c] for r in self.rows)]
         self._columns: dict[tuple[int, int], tuple[tuple[int, ...], int]] = {}
+        # Many widths wrap a column alike, and the searches below revisit the
+        # same layouts over and over: each column's distinct wrappings get a
+        # number, and a layout's cost is kept by those numbers.
+        self._shapes: list[dict[tuple[tuple[int, ...], int], int]] = [{} for _ in range(n)]
+        self._shape_of: dict[tuple[int, int], int] = {}
+        self._costs: dict[tuple[int, ...], tuple[int, int]] = {}
 
     def column(self, c: int, width: int) -> tuple[tuple[int, ...], int]:
         """Return column *c*'s lines per row in *width*, and its lone characters."""
@@ -210,8 +216,31 @@ class Table:
             found = self._columns[key] = (tuple(lines), lone)
         return found
 
+    def _shape(self, c: int, width: int) -> int:
+        key = (c, width)
+        found = self._shape_of.get(key)
+        if found is None:
+            shapes = self._shapes[c]
+            found = self._shape_of[key] = shapes.setdefault(self.column(c, width), len(shapes))
+        return found
+
+    def shape(self, c: int, width: int) -> int:
+        """Return the number of column *c*'s wrapping in *width*: equal numbers, equal lines."""
+        found = self._shape_of.get((c, width))
+        return self._shape(c, width) if found is None else found
+
     def cost(self, widths: Sequence[int]) -> tuple[int, int]:
         """Return (lines in all, cells ending in a lone character)."""
+        shape_of = self._shape_of
+        key = tuple([shape_of.get((c, w)) for c, w in enumerate(widths)])
+        if None in key:
+            key = tuple([self._shape(c, w) for c, w in enumerate(widths)])
+        found = self._costs.get(key)
+        if found is None:
+            found = self._costs[key] = self._cost(widths)
+        return found
+
+    def _cost(self, widths: Sequence[int]) -> tuple[int, int]:
         columns = [self.column(c, w) for c, w in enumerate(widths)]
         lone = sum(col[1] for col in columns)
         plain = [col[0] for c, col in enumerate(columns) if c not in self.spans]
@@ -332,8 +361,9 @@ def improve(table: Table, widths: list[int], low: Sequence[int]) -> list[int]:
             trial[src] -= given
             for dst, k in targets:
                 trial[dst] += k * STEP
-            if all(table.column(c, trial[c]) == table.column(c, widths[c])
-                   for c in (src, *(dst for dst, _k in targets))):
+            if table.shape(src, trial[src]) == table.shape(src, widths[src]) and all(
+                    table.shape(dst, trial[dst]) == table.shape(dst, widths[dst])
+                    for dst, _k in targets):
                 continue  # the same lines everywhere: no better
             score = _score(table.cost(trial))
             if score < current:
