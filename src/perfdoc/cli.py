@@ -319,6 +319,7 @@ class _BuildArgs:
             _check_converter(self.converter)
         if self.outdir is not None:
             _output_folder(self.outdir)
+        _seconds("PERFDOC_TIMEOUT")  # a bad value is refused before LibreOffice starts
         return self
 
     def options(self, *, check_only: bool = False,
