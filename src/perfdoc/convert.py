@@ -435,7 +435,9 @@ class ConverterPool:
         return self.address is None
 
     def __enter__(self) -> ConverterPool:
-        if self.address:
+        # Entered twice when the command line started it early: once is enough,
+        # and its converters already share this pool's list of Pythons.
+        if self.address or self._fonts_conf:
             return self
         if self.helper is not None:  # the tests' fake converter: no LibreOffice, no uno
             self._pythons = Pythons([self.python or sys.executable])

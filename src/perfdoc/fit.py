@@ -232,9 +232,9 @@ class Table:
     def cost(self, widths: Sequence[int]) -> tuple[int, int]:
         """Return (lines in all, cells ending in a lone character)."""
         shape_of = self._shape_of
-        key = tuple([shape_of.get((c, w)) for c, w in enumerate(widths)])
-        if None in key:
-            key = tuple([self._shape(c, w) for c, w in enumerate(widths)])
+        seen = tuple([shape_of.get((c, w)) for c, w in enumerate(widths)])
+        key: tuple[int, ...] = (tuple([self._shape(c, w) for c, w in enumerate(widths)])
+                                if None in seen else seen)  # type: ignore[assignment]
         found = self._costs.get(key)
         if found is None:
             found = self._costs[key] = self._cost(widths)
