@@ -135,12 +135,12 @@ def _seconds(name: str) -> float | None:
     return seconds
 
 
-def _check_source_date_epoch() -> None:
-    """Refuse a SOURCE_DATE_EPOCH that no date in a .docx can carry."""
-    from perfdoc.render import source_date_epoch
+def _check_source_date_epoch() -> int | None:
+    """Refuse a SOURCE_DATE_EPOCH that no date in a .docx can carry; return it."""
+    from perfdoc.outputs import source_date_epoch
 
     try:
-        source_date_epoch()
+        return source_date_epoch()
     except ValueError as exc:
         raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds since 1970 up to the "
                            "year 9999, not {value}").format(value=exc.args[0])) from None
@@ -544,7 +544,7 @@ def report_(dirs: tuple[str, ...], output: str, outputs: str | None) -> int:
         raise _wrong_kind(output, _("a file to write the report into"))
     if outputs is not None and Path(outputs).exists() and not Path(outputs).is_dir():
         raise _wrong_kind(outputs, _("a folder of built documents"))
-    when = report_time()  # SOURCE_DATE_EPOCH, checked before any work
+    when = report_time(_check_source_date_epoch())  # checked before any work
     folders, problems = _document_folders(dirs)
     _emit(problems, "text")
     if not folders:

@@ -185,3 +185,21 @@ def _write_together(files: Mapping[Path, bytes], at: list[Path]) -> None:
 def stamp_bytes(data: Mapping[str, Any]) -> bytes:
     """Serialise a stamp deterministically."""
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+#: SOURCE_DATE_EPOCH of 9999-12-31 23:59:59 UTC, the last moment a .docx date can hold.
+MAX_EPOCH = 253402300799
+
+
+def source_date_epoch() -> int | None:
+    """Return SOURCE_DATE_EPOCH, or ``None`` when unset.
+
+    Raises ``ValueError`` when the value is no date a .docx can hold.  Kept
+    here, with no heavy imports, so that commands check it before any work.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_EPOCH:
+        raise ValueError(value)
+    return int(value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +24,7 @@ from lxml import etree
 
 from perfdoc.errors import DocumentError
 from perfdoc.i18n import _
+from perfdoc.outputs import source_date_epoch
 from perfdoc.problems import Level, Problem
 from perfdoc.resources import resource
 from perfdoc.safezip import ZipRefused, check_zip
@@ -40,8 +40,6 @@ def escape(text: str) -> str:
 DEFAULT_TEMPLATE = "default/template.docx"
 DEFAULT_DISPLAY = "<default template>"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-#: SOURCE_DATE_EPOCH of 9999-12-31 23:59:59 UTC, the last moment a .docx date can hold.
-MAX_EPOCH = 253402300799
 
 # ``{% vmerge expr %}`` in a cell: perfdoc's own tag, handled like docxtpl's
 # ``{% colspan %}``.  docxtpl's ``{% vm %}`` merges whole loops, but 一级/二级
@@ -123,19 +121,6 @@ def document_date(settings_date: datetime.date | None, year: int) -> datetime.da
             tzinfo=None
         )
     return datetime.datetime(year, 1, 1)
-
-
-def source_date_epoch() -> int | None:
-    """Return SOURCE_DATE_EPOCH, or ``None`` when unset.
-
-    Raises ``ValueError`` when the value is no date a .docx can hold.
-    """
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if not value:
-        return None
-    if not value.isascii() or not value.isdigit() or int(value) > MAX_EPOCH:
-        raise ValueError(value)
-    return int(value)
 
 
 def _core_xml(title: str, author: str, when: datetime.datetime) -> bytes:
