@@ -26,37 +26,18 @@ import hashlib
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
-import platformdirs
+from perfdoc.usercache import cache_root, is_ours
 
 #: How long the one-off start that makes the template may take.
 MAKE_TIMEOUT = 60.0
 
 # Converters of one build start in parallel; one of them makes the template.
 _making = threading.Lock()
-
-
-def _cache_root() -> Path:
-    return Path(platformdirs.user_cache_dir("perfdoc"))
-
-
-def _ours(path: Path, others: int) -> bool:
-    """Say whether *path* is a real folder of this user's with none of the *others* bits."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & others
-
-
-def _private(path: Path) -> bool:
-    """Say whether nobody else may read or write the folder *path*."""
-    return _ours(path, 0o077)
 
 
 def template_path(version: str) -> Path:
@@ -66,7 +47,7 @@ def template_path(version: str) -> Path:
     gets a new template, made by itself.
     """
     tag = hashlib.sha256(version.encode()).hexdigest()[:16]
-    return _cache_root() / f"lo-profile-{tag}"
+    return cache_root() / f"lo-profile-{tag}"
 
 
 def template(soffice: str, version: str | None, env: dict[str, str]) -> Path | None:
@@ -77,20 +58,20 @@ def template(soffice: str, version: str | None, env: dict[str, str]) -> Path | N
     """
     if version is None or not hasattr(os, "getuid"):
         return None
-    root = _cache_root()
+    root = cache_root()
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
     # The cache folder may be readable by others (an older perfdoc made it
     # 0755); only writing it would let them swap the template.
-    if not _ours(root, 0o022):
+    if not is_ours(root, 0o022):
         return None
     path = template_path(version)
     with _making:
         if not path.exists():
             _make(soffice, path, env)
-    return path if _private(path) and _private(path / "user") else None
+    return path if is_ours(path) and is_ours(path / "user") else None
 
 
 def _make(soffice: str, path: Path, env: dict[str, str]) -> None:

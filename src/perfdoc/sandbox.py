@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import jinja2
-import platformdirs
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from perfdoc.i18n import _
+from perfdoc.usercache import private_folder
 
 #: A template renders within this many loop iterations, calls and output chunks.
 MAX_STEPS = 50_000_000
@@ -235,15 +233,9 @@ class _Environment(SandboxedEnvironment):
 
 def _private_bytecode_cache() -> jinja2.BytecodeCache | None:
     """Return Jinja's bytecode cache in the user's cache folder, if it is private."""
-    folder = Path(platformdirs.user_cache_dir("perfdoc")) / "jinja"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None  # someone else's, or open to others: compile instead
-        return jinja2.FileSystemBytecodeCache(str(folder))
-    except (OSError, AttributeError):  # AttributeError: no getuid (Windows)
-        return None
+    folder = private_folder("jinja")
+    # Someone else's, or open to others: compile instead.
+    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 
 _ENVIRONMENT = _Environment()
