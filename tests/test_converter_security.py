@@ -7,6 +7,7 @@ deliberately open LibreOffice and socket, or it would prove nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -341,17 +342,23 @@ def test_unreachable_converter_fails_fast(example) -> None:
     assert "draft.docx" not in done.stderr
 
 
-@pytest.fixture
-def stock_unoserver(tmp_path: Path) -> Iterator[int]:
-    """A stock unoserver (XML-RPC and UNO on 127.0.0.1), as a user would run one."""
+@contextlib.contextmanager
+def running_unoserver(folder: Path, log: Path | None = None
+                      ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """A stock unoserver (XML-RPC and UNO on 127.0.0.1), as a user would run one.
+
+    With *log*, it logs every request there (``--verbose``).
+    """
     port, uno_port = free_port(), free_port()
-    (tmp_path / "lo-tmp").mkdir()
+    (folder / "lo-tmp").mkdir(parents=True)
     server = subprocess.Popen(
         ["/usr/bin/python3", "-m", "unoserver.server", "--port", str(port), "--uno-port",
-         str(uno_port), "--user-installation", str(tmp_path / "lo-profile")],
-        env={**os.environ, "PYTHONPATH": unoserver_path(), "TMPDIR": str(tmp_path / "lo-tmp"),
+         str(uno_port), "--user-installation", str(folder / "lo-profile"),
+         *(["--verbose"] if log is not None else [])],
+        env={**os.environ, "PYTHONPATH": unoserver_path(), "TMPDIR": str(folder / "lo-tmp"),
              "SAL_USE_VCLPLUGIN": "svp"},
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
+        start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=log.open("wb") if log is not None else subprocess.DEVNULL, cwd=folder,
     )
     sockets: list[str] = []
     try:
@@ -367,12 +374,20 @@ def stock_unoserver(tmp_path: Path) -> Iterator[int]:
             except (OSError, xmlrpc.client.Error):
                 time.sleep(0.2)
         sockets = listeners(group_pids(server.pid))[0]
-        yield port
+        yield port, server
     finally:
-        os.killpg(server.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait()
         for path in sockets:
             Path(path).unlink(missing_ok=True)
+
+
+@pytest.fixture
+def stock_unoserver(tmp_path: Path) -> Iterator[int]:
+    """The port of a stock unoserver running for the length of the test."""
+    with running_unoserver(tmp_path) as (port, _server):
+        yield port
 
 
 def test_stock_unoserver_converter_makes_the_pdf(cli, example, stock_unoserver) -> None:

@@ -6,7 +6,6 @@ How fast they are is measured by ``make bench``, never asserted here.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -14,18 +13,15 @@ import signal
 import subprocess
 import sys
 import time
-import xmlrpc.client
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from perfdoc import loprofile
 from perfdoc.early import likely_stale
-from perfdoc.libreoffice import unoserver_path
 from perfdoc.watch import affected
 from tests.conftest import EXAMPLE, ROOT, edit, needs_libreoffice
-from tests.test_converter_security import free_port, group_pids, listeners, make_batch
+from tests.test_converter_security import make_batch, running_unoserver
 
 STEM = "承德县三家镇人民政府_2024年部门预算绩效文本"
 
@@ -236,39 +232,6 @@ def test_watch_rebuilds_on_save_keeps_good_outputs_and_leaves_nothing(tmp_path) 
 # --------------------------------------------------------------------------- endpoints
 
 
-@contextlib.contextmanager
-def _stock_unoserver(folder: Path) -> Iterator[tuple[int, Path, subprocess.Popen[bytes]]]:
-    """A stock unoserver on loopback, logging every request to a file."""
-    port, uno_port = free_port(), free_port()
-    (folder / "lo-tmp").mkdir(parents=True)
-    log = folder / "unoserver.log"
-    server = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "unoserver.server", "--port", str(port), "--uno-port",
-         str(uno_port), "--user-installation", str(folder / "lo-profile"), "--verbose"],
-        env={**os.environ, "PYTHONPATH": unoserver_path(), "TMPDIR": str(folder / "lo-tmp"),
-             "SAL_USE_VCLPLUGIN": "svp"},
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=folder)
-    sockets: list[str] = []
-    try:
-        deadline = time.monotonic() + 120
-        while True:  # it sleeps some seconds before it serves
-            assert server.poll() is None and time.monotonic() < deadline, "no unoserver"
-            try:
-                with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}") as proxy:
-                    proxy.info()
-                break
-            except (OSError, xmlrpc.client.Error):
-                time.sleep(0.2)
-        sockets = listeners(group_pids(server.pid))[0]
-        yield port, log, server
-    finally:
-        with contextlib.suppress(OSError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-        for path in sockets:
-            Path(path).unlink(missing_ok=True)
-
-
 def _conversions(log: Path) -> int:
     return log.read_text(errors="replace").count("Exporting to")
 
@@ -276,8 +239,9 @@ def _conversions(log: Path) -> int:
 @needs_libreoffice
 def test_a_batch_spreads_across_two_endpoints_and_skips_a_dead_one(cli, tmp_path) -> None:
     ws = make_batch(tmp_path / "ws", 4)
-    with _stock_unoserver(tmp_path / "s1") as (p1, log1, _s1), \
-            _stock_unoserver(tmp_path / "s2") as (p2, log2, s2):
+    log1, log2 = tmp_path / "s1.log", tmp_path / "s2.log"
+    with running_unoserver(tmp_path / "s1", log1) as (p1, _s1), \
+            running_unoserver(tmp_path / "s2", log2) as (p2, s2):
         endpoints = f"127.0.0.1:{p1},127.0.0.1:{p2}"
         run = cli("build", ws, "--converter", endpoints)
         assert run.code == 0, run.err
