@@ -394,3 +394,26 @@ def test_a_folder_without_a_document_writes_nothing(cli: Any, tmp_path: Path) ->
     assert run.code == 1, run.out + run.err
     assert "document.yaml" in run.out and "[error]" in run.out
     assert not out.exists()
+
+
+def test_a_10000_row_table_with_markup_goes_out_whole(cli: Any, tmp_path: Path) -> None:
+    """A table nobody wrote by hand: ten thousand indicators, text full of markup characters."""
+    doc = copy_example("sanjia_2024", tmp_path / "doc")
+    project = doc / "projects" / "02-zhifa.yaml"
+    text = project.read_text(encoding="utf-8")
+    head, _sep, _rest = text.partition("indicators:\n")
+    rows = "".join(
+        f"  - level1: 产出指标\n    level2: 数量指标\n    name: '指标{i} <b>&amp;\"'''\n"
+        f"    description: '描述 </Cell><x/> & {i}'\n    value: \"≥{i} 次\"\n"
+        "    basis: '<![CDATA[内控]]>'\n"
+        for i in range(10_000))
+    project.write_text(head + "indicators:\n" + rows, encoding="utf-8")
+    out = tmp_path / "big.xlsx"
+    assert cli("export", doc, "-o", out, "--lang", "en").code == 0
+    cells = data_rows(sheet(out, "绩效指标"))
+    mine = [r for r in cells if str(r[6].value).startswith("指标")]
+    assert len(mine) == 10_000
+    assert mine[-1][6].value == "指标9999 <b>&amp;\"'"
+    assert mine[-1][7].value == "描述 </Cell><x/> & 9999"
+    assert mine[-1][11].value == "<![CDATA[内控]]>"
+    assert (mine[-1][8].value, mine[-1][9].value, mine[-1][10].value) == ("≥", 9999, "次")

@@ -164,9 +164,13 @@ def project_row(project: Project) -> list[RowValue]:
             plan.mar, plan.jun, plan.oct, plan.dec, "\n".join(model.goals)]
 
 
-def _append(ws: Worksheet, row: Sequence[RowValue]) -> None:
-    """Append *row* to *ws*, each Decimal as a number cell shown as written."""
-    r = ws.max_row + 1
+def _write_row(ws: Worksheet, r: int, row: Sequence[RowValue]) -> None:
+    """Write *row* as row *r* of *ws*, each Decimal as a number cell shown as written.
+
+    The row number is given, not read from ``ws.max_row``, which openpyxl
+    works out by looking at every cell: per row, that made a large table
+    take quadratic time.
+    """
     for column, value in enumerate(row, start=1):
         if value is None:
             continue  # an empty cell, not an empty string
@@ -227,11 +231,12 @@ def workbook(documents: Sequence[Document]) -> Workbook:
     projects = book.create_sheet(PROJECT_SHEET)
     _header(indicators, INDICATOR_COLUMNS)
     _header(projects, PROJECT_COLUMNS)
-    for doc in documents:
-        for project in doc.projects:
-            for row in indicator_rows(project):
-                _append(indicators, row)
-            _append(projects, project_row(project))
+    every = [project for doc in documents for project in doc.projects]
+    # Row 1 is the header.
+    for r, row in enumerate((row for p in every for row in indicator_rows(p)), start=2):
+        _write_row(indicators, r, row)
+    for r, project in enumerate(every, start=2):
+        _write_row(projects, r, project_row(project))
     _finish(indicators, INDICATOR_COLUMNS)
     _finish(projects, PROJECT_COLUMNS)
     return book
