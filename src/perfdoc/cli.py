@@ -31,7 +31,7 @@ from perfdoc.i18n import (
     set_language,
     unknown_language_warning,
 )
-from perfdoc.layout import DOCUMENT_FILE, find_documents
+from perfdoc.layout import DOCUMENT_FILE, MAX_TIMEOUT, find_documents
 from perfdoc.problems import (
     Level,
     Problem,
@@ -120,8 +120,6 @@ def _output_folder(path: str) -> Path:
 
 def _seconds(name: str) -> float | None:
     """Read a number of seconds from the environment variable *name*."""
-    from perfdoc.workspace import MAX_TIMEOUT
-
     value = os.environ.get(name)
     if not value:
         return None

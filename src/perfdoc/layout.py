@@ -14,6 +14,9 @@ CONFIG_FILE = "perfdoc.toml"  # marks a workspace's root
 DOCUMENT_FILE = "document.yaml"
 GOALS_FILE = "goals.yaml"
 PROJECTS_DIR = "projects"
+#: The longest conversion timeout perfdoc.toml or PERFDOC_TIMEOUT may set, in seconds:
+#: no time limit above a day makes sense; it would only hide a hang.
+MAX_TIMEOUT = 86400.0
 # Folders never searched for documents: outputs, VCS data, virtualenvs.
 SKIP_DIRS = frozenset({"build", ".git", ".venv", "venv", "node_modules", "__pycache__"})
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from perfdoc.document import is_inside
 from perfdoc.i18n import _
 from perfdoc.layout import CONFIG_FILE as CONFIG_FILE  # re-exported
+from perfdoc.layout import MAX_TIMEOUT as MAX_TIMEOUT  # re-exported
 from perfdoc.layout import find_documents as find_documents  # re-exported
 from perfdoc.model import RuleSetting
 from perfdoc.problems import Level, Problem, display_path
@@ -31,11 +32,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-
-
-#: No time limit above a day makes sense; it would only hide a hang.
-MAX_TIMEOUT = 86400.0
 
 
 class ConverterConfig(BaseModel):
