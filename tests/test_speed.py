@@ -70,13 +70,14 @@ def test_an_unchanged_rebuild_starts_no_libreoffice(cli, example, monkeypatch) -
     import perfdoc.convert
 
     started: list[object] = []
-    original = perfdoc.convert.Converter.start
+    original = perfdoc.convert.Converter.launch
 
-    def spy(self: perfdoc.convert.Converter) -> None:
+    def spy(self: perfdoc.convert.Converter) -> str:
         started.append(self)
-        original(self)
+        return original(self)
 
-    monkeypatch.setattr(perfdoc.convert.Converter, "start", spy)
+    # Every start of a LibreOffice, early or on demand, goes through launch.
+    monkeypatch.setattr(perfdoc.convert.Converter, "launch", spy)
     os.utime(example / "goals.yaml")  # saved again, unchanged
     run = cli("build", example)
     assert run.code == 0 and "1 unchanged" in run.err, run.err
@@ -85,6 +86,30 @@ def test_an_unchanged_rebuild_starts_no_libreoffice(cli, example, monkeypatch) -
     edit(example / "goals.yaml", "坚持", "始终坚持")
     assert cli("build", example).code == 0
     assert len(started) == 1
+
+
+def test_libreoffice_starts_before_the_pipeline_is_imported(tmp_path) -> None:
+    """The converters start while perfdoc imports pydantic, the models and the renderer.
+
+    Anything the command line does before ``start_converters`` that pulls in
+    the pipeline (once, a timeout's bound read from workspace.py) delays
+    LibreOffice's start by that import, a quarter of a second.
+    """
+    probe = (
+        "import sys\n"
+        "import perfdoc.cli as cli\n"
+        "heavy = ('pydantic', 'jinja2', 'docx', 'docxtpl', 'lxml', 'perfdoc.model',\n"
+        "         'perfdoc.render', 'perfdoc.build', 'perfdoc.workspace')\n"
+        "def spy(*args, **kwargs):\n"
+        "    print('loaded:', sorted(m for m in heavy if m in sys.modules), flush=True)\n"
+        "    import os; os._exit(0)  # the build itself is not the point\n"
+        "cli.start_converters = spy\n"
+        f"cli.main(['build', {str(EXAMPLE)!r}, '--force', '-o', {str(tmp_path / 'out')!r}])\n"
+    )
+    env = {**os.environ, "PERFDOC_TIMEOUT": "300", "SOURCE_DATE_EPOCH": "1700000000"}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=120)
+    assert "loaded: []" in run.stdout, run.stdout + run.stderr
 
 
 # --------------------------------------------------------------------------- the profile
@@ -281,6 +306,11 @@ def test_a_python_without_uno_is_passed_over(example, monkeypatch, tmp_path) -> 
     with ConverterPool() as pool:
         pdf = pool.convert(docx_of(example), label="x")
         assert pdf.startswith(b"%PDF")
+        assert pool._pythons.candidates == found
+    # The same when the converter is started early, before any document.
+    with ConverterPool() as pool:
+        pool.prestart(1)
+        assert pool.convert(docx_of(example), label="x").startswith(b"%PDF")
         assert pool._pythons.candidates == found
     monkeypatch.setattr(perfdoc.convert, "uno_python_candidates", lambda: [str(no_uno)])
     with ConverterPool() as pool, pytest.raises(Exception, match="python3-uno"):

@@ -144,16 +144,21 @@ class Converter:
 
     def start(self) -> None:
         """Start the helper (which starts soffice) and wait until it says ready."""
-        while True:
-            python = self.pythons.first()
-            if python is None:
-                raise _no_uno()
-            if self._start(python):
-                return
-            self.pythons.drop(python)  # it has no uno: the next one, please
+        while not self.ready(self.launch()):
+            pass  # that Python had no uno and is dropped: launch with the next
 
-    def _start(self, python: str) -> bool:
-        """Start the helper with *python*; say ``False`` if that Python has no uno."""
+    def launch(self) -> str:
+        """Make the private folder and start the helper with the likeliest Python; return it.
+
+        This part is quick (about 30 ms, mostly copying the profile) and
+        should run on a thread that is not fighting for the GIL: done on a
+        background thread while the main one imports the pipeline, each of its
+        file operations waited for the interpreter lock, and LibreOffice
+        started 0.3 s later.
+        """
+        python = self.pythons.first()
+        if python is None:
+            raise _no_uno()
         with self._state:
             if self.closed.is_set():
                 # The build is being stopped: never start a LibreOffice after that.
@@ -181,7 +186,7 @@ class Converter:
                     open(folder / "helper.log", "wb") as log:
                 # A new session: a Ctrl-C meant for perfdoc does not reach the
                 # helper, which must outlive perfdoc just long enough to clean up.
-                self.process = process = subprocess.Popen(
+                self.process = subprocess.Popen(
                     [python, str(self.helper or script), "--folder", str(folder),
                      "--soffice", soffice,
                      "--startup-timeout", str(STARTUP_TIMEOUT)],
@@ -189,8 +194,18 @@ class Converter:
                     start_new_session=True, cwd=folder,
                 )
         self.conversions = 0
+        return python
+
+    def ready(self, python: str) -> bool:
+        """Wait for the helper *launch* started to say ready; ``False`` if *python* has no uno.
+
+        A Python without uno is dropped for the whole pool, so the next launch
+        tries the next one.
+        """
+        process, folder = self.process, self.folder
+        if process is None or process.stdout is None:  # stopped since its launch
+            raise ConversionError(_("the converters were stopped"))
         stdout = process.stdout
-        assert stdout is not None
         done, frame, _error = _within(STARTUP_TIMEOUT + 10, lambda: read_frame(stdout))
         if frame is not None and frame[0].get("op") == "ready":
             self.office_pgid = int(frame[0]["pgid"])
@@ -198,6 +213,7 @@ class Converter:
             return True
         if frame is not None and frame[0].get("no_uno"):
             self.stop()
+            self.pythons.drop(python)
             return False
         detail = str(frame[0].get("error", "")) if frame is not None else _log_tail(folder)
         self.stop()
@@ -490,9 +506,16 @@ class ConverterPool:
                     return
                 conv = self._new()
 
-            def start(conv: Converter = conv) -> None:
+            # Launched here, waited for on a thread (see Converter.launch).
+            try:
+                python: str | None = conv.launch()
+            except Exception:  # noqa: BLE001 - its first conversion says why
+                python = None
+
+            def start(conv: Converter = conv, python: str | None = python) -> None:
                 with contextlib.suppress(Exception):
-                    conv.start()
+                    if python is not None and not conv.ready(python):
+                        conv.start()  # no uno in that Python: the next one
                 self._idle.put(conv)
 
             threading.Thread(target=start, name="perfdoc-prestart", daemon=True).start()
