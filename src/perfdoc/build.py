@@ -51,6 +51,7 @@ from perfdoc.paginate import (
     UntilSettled,
     fill_toc,
     lay_out,
+    load_pdf_reader,
     missing_bookmarks,
 )
 from perfdoc.pdfmeta import reproducible_pdf
@@ -234,6 +235,7 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
             # and the PDF comes back as bytes; the label names the document
             # in the converter's messages.
             label = display_path(folder)
+            load_pdf_reader()
 
             def render_with(tops: frozenset[tuple[int, int]]) -> bytes:
                 # The draft has no labels repeated; render again only for some.
