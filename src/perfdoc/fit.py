@@ -197,6 +197,9 @@ class Table:
         self._shapes: list[dict[tuple[tuple[int, ...], int], int]] = [{} for _ in range(n)]
         self._shape_of: dict[tuple[int, int], int] = {}
         self._costs: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._heights: dict[tuple[int, ...], list[int]] = {}
+        self._ones = [1] * len(self.rows)  # every row is at least a line high
+        self._starts = [[row.starts[c] for row in self.rows] for c in range(n)]
 
     def column(self, c: int, width: int) -> tuple[tuple[int, ...], int]:
         """Return column *c*'s lines per row in *width*, and its lone characters."""
@@ -229,33 +232,49 @@ class Table:
         found = self._shape_of.get((c, width))
         return self._shape(c, width) if found is None else found
 
-    def cost(self, widths: Sequence[int]) -> tuple[int, int]:
-        """Return (lines in all, cells ending in a lone character)."""
-        shape_of = self._shape_of
-        seen = tuple([shape_of.get((c, w)) for c, w in enumerate(widths)])
-        key: tuple[int, ...] = (tuple([self._shape(c, w) for c, w in enumerate(widths)])
-                                if None in seen else seen)  # type: ignore[assignment]
+    def shapes(self, widths: Sequence[int]) -> list[int]:
+        """Return each column's wrapping number in *widths*."""
+        return [self.shape(c, w) for c, w in enumerate(widths)]
+
+    def cost(self, widths: Sequence[int], shapes: Sequence[int] | None = None) -> tuple[int, int]:
+        """Return (lines in all, cells ending in a lone character).
+
+        *shapes* are ``self.shapes(widths)`` when the caller has them already:
+        the searches know which columns they changed, and asking again for
+        every column was a third of their time.
+        """
+        key = tuple(self.shapes(widths) if shapes is None else shapes)
         found = self._costs.get(key)
         if found is None:
             found = self._costs[key] = self._cost(widths)
         return found
 
     def _cost(self, widths: Sequence[int]) -> tuple[int, int]:
-        columns = [self.column(c, w) for c, w in enumerate(widths)]
+        # Every (column, width) here has had its shape asked for: wrapped already.
+        columns = [self._columns[(c, w)] for c, w in enumerate(widths)]
         lone = sum(col[1] for col in columns)
-        plain = [col[0] for c, col in enumerate(columns) if c not in self.spans]
-        heights = [max(1, *row) for row in zip(*plain, strict=True)] if plain else [
-            1] * len(self.rows)
+        # The rows' heights depend only on the unmerged columns' wrappings,
+        # which many layouts share.
+        plain_key = tuple([self._shape_of[(c, w)] for c, w in enumerate(widths)
+                           if c not in self.spans])
+        heights = self._heights.get(plain_key)
+        if heights is None:
+            plain = [col[0] for c, col in enumerate(columns) if c not in self.spans]
+            heights = self._heights[plain_key] = (list(map(max, self._ones, *plain)) if plain
+                                                  else list(self._ones))
         total = sum(heights)
         for c in self.spans:
             need = 0
             have = 0
-            for row, lines, height in zip(self.rows, columns[c][0], heights, strict=True):
-                if row.starts[c]:
-                    total += max(0, need - have)
+            for starts, lines, height in zip(self._starts[c], columns[c][0], heights,
+                                             strict=True):
+                if starts:
+                    if need > have:  # the label is taller than its run of rows
+                        total += need - have
                     need, have = lines, 0
                 have += height
-            total += max(0, need - have)
+            if need > have:
+                total += need - have
         return total, lone
 
 
@@ -292,18 +311,21 @@ def fit_columns(header: Sequence[str], rows: Sequence[Row], total: int,
         return _proportional(widths, total)
     free = (total - sum(widths)) // STEP
     # Phase 1: give width where it saves the most lines per step.
-    current = _score(table.cost(widths))
+    shapes = table.shapes(widths)
+    current = _score(table.cost(widths, shapes))
     while free > 0:
         best: tuple[float, int, int] | None = None  # (saving per step, column, steps)
         for c in range(n):
             room = min(free, (high[c] - widths[c]) // STEP)
-            same = table.column(c, widths[c])
             for k in range(1, room + 1):
-                if table.column(c, widths[c] + k * STEP) == same:
+                shape = table.shape(c, widths[c] + k * STEP)
+                if shape == shapes[c]:
                     continue  # no cell of the column wraps differently: nothing gained
                 trial = list(widths)
                 trial[c] += k * STEP
-                saving = current - _score(table.cost(trial))
+                trial_shapes = list(shapes)
+                trial_shapes[c] = shape
+                saving = current - _score(table.cost(trial, trial_shapes))
                 if saving > 0:
                     rate = saving / k
                     if best is None or rate > best[0]:
@@ -314,7 +336,8 @@ def fit_columns(header: Sequence[str], rows: Sequence[Row], total: int,
         _rate, c, k = best
         widths[c] += k * STEP
         free -= k
-        current = _score(table.cost(widths))
+        shapes[c] = table.shape(c, widths[c])
+        current = _score(table.cost(widths, shapes))
     # Phase 2: what no column needs goes to the text columns, in proportion to
     # how much wider than their width their longest text is.
     desire = [max(natural_width(r.cells[c]) for r in table.rows) * EM + PADDING
@@ -331,15 +354,16 @@ def fit_columns(header: Sequence[str], rows: Sequence[Row], total: int,
     return improve(table, widths, low)
 
 
-#: A move of phase 3: from a source column, steps to one or two target columns.
-_Move = tuple[int, tuple[tuple[int, int], ...]]
+#: A move of phase 3: from a source column, the width it gives (twips), and the
+#: steps each of one or two target columns gets.
+_Move = tuple[int, int, tuple[tuple[int, int], ...]]
 
 
 def _moves(n: int) -> list[_Move]:
     """Return the moves phase 3 tries, smallest first."""
-    pairs: list[_Move] = [(src, ((dst, k),)) for k in range(1, 9)
+    pairs: list[_Move] = [(src, k * STEP, ((dst, k),)) for k in range(1, 9)
                           for src in range(n) for dst in range(n) if src != dst]
-    triples: list[_Move] = [(src, ((a, ka), (b, kb)))
+    triples: list[_Move] = [(src, (ka + kb) * STEP, ((a, ka), (b, kb)))
                for ka in (2, 4, 6) for kb in (2, 4, 6) if ka + kb <= 8
                for src in range(n) for a in range(n) for b in range(a + 1, n)
                if src not in (a, b)]
@@ -348,26 +372,28 @@ def _moves(n: int) -> list[_Move]:
 
 def improve(table: Table, widths: list[int], low: Sequence[int]) -> list[int]:
     """Apply the first move that lowers the score, until none does (a local optimum)."""
-    current = _score(table.cost(widths))
+    shapes = table.shapes(widths)
+    current = _score(table.cost(widths, shapes))
     moves = _moves(len(widths))
     improved = True
     while improved:
         improved = False
-        for src, targets in moves:
-            given = sum(k for _dst, k in targets) * STEP
+        for src, given, targets in moves:
             if widths[src] - given < low[src]:
                 continue
+            trial_shapes = list(shapes)
+            trial_shapes[src] = table.shape(src, widths[src] - given)
+            for dst, k in targets:
+                trial_shapes[dst] = table.shape(dst, widths[dst] + k * STEP)
+            if trial_shapes == shapes:
+                continue  # the same lines everywhere: no better
             trial = list(widths)
             trial[src] -= given
             for dst, k in targets:
                 trial[dst] += k * STEP
-            if table.shape(src, trial[src]) == table.shape(src, widths[src]) and all(
-                    table.shape(dst, trial[dst]) == table.shape(dst, widths[dst])
-                    for dst, _k in targets):
-                continue  # the same lines everywhere: no better
-            score = _score(table.cost(trial))
+            score = _score(table.cost(trial, trial_shapes))
             if score < current:
-                widths, current, improved = trial, score, True
+                widths, shapes, current, improved = trial, trial_shapes, score, True
                 break
     return widths
 
