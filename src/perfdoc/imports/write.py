@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,16 @@ def scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = yaml.safe_dump(str(value), allow_unicode=True, width=10**9,
-                          default_style=None).rstrip("\n")
-    return text.removesuffix("\n...").rstrip("\n")
+    return _text_scalar(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _text_scalar(text: str) -> str:
+    # PyYAML decides the quoting (a full dump each time, 0.1 ms); an imported
+    # draft repeats its labels, units and symbols hundreds of times.
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9,
+                            default_style=None).rstrip("\n")
+    return dumped.removesuffix("\n...").rstrip("\n")
 
 
 def _block(paragraphs: tuple[str, ...], indent: str) -> list[str]:
