@@ -228,6 +228,12 @@ def office_program(soffice: str) -> tuple[str, dict[str, str]]:
     env["LO_SAVE_LC_ALL"] = env.get("LC_ALL", "")
     env["LC_ALL"] = "C"
     env["SAL_ENABLE_FILE_LOCKING"] = "1"
+    # Only LibreOffice's own folder on the PATH.  On the first document it
+    # loads, LibreOffice readies GnuPG for signature checks by running
+    # gpgconf three times, found on the PATH: about 0.1 s of the first
+    # conversion, for signatures a conversion never checks.  Without the
+    # shell script nothing else is looked up on the PATH.
+    env["PATH"] = str(script.parent)
     return str(oosplash), env
 
 
