@@ -55,31 +55,165 @@ through the pipe.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import importlib.util
+# LibreOffice takes over a second to start, and this helper's own imports
+# (subprocess, argparse, the framing) about a tenth more that LibreOffice need
+# not wait for: only what starting it takes is imported before it is started.
 import os
-import queue
-import re
-import secrets
-import shutil
-import signal
-import subprocess
 import sys
-import threading
 import time
-import traceback
-from pathlib import Path
-from typing import Any, NoReturn
+
+
+class Office:
+    """LibreOffice's first process, started early with ``posix_spawn`` (see ``launch``)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """Return its exit code, or ``None`` while it runs (as ``Popen.poll``)."""
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float) -> int | None:
+        """Wait up to *timeout* seconds for it to exit; return its exit code or ``None``."""
+        deadline = time.monotonic() + timeout
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.returncode
+
+
+class Launched:
+    """What ``launch`` started: the process, and the names the helper needs to know."""
+
+    def __init__(self, office: Office, pipe: str, profile_url: str) -> None:
+        self.office, self.pipe, self.profile_url = office, pipe, profile_url
+
+
+def office_program(soffice: str) -> tuple[str, dict[str, str]]:
+    """Return what to run for *soffice*, and its environment.
+
+    The ``soffice`` most distributions install is a shell script that sets
+    three variables and runs ``oosplash`` beside it, spending about 60 ms in
+    ``dirname``, ``sed`` and ``uname`` first.  When that is what *soffice* is,
+    ``oosplash`` is run directly with the same variables; anything else is run
+    as it is.
+    """
+    env = dict(os.environ)
+    script = os.path.realpath(soffice)
+    program = os.path.dirname(script)
+    oosplash = os.path.join(program, "oosplash")
+    try:
+        with open(script, "rb") as fh:
+            is_script = fh.read(2) == b"#!"
+    except OSError:
+        is_script = False
+    # A build with an ``ooenv`` beside it (a developer's build) sources it: leave those alone.
+    if not (is_script and os.access(oosplash, os.X_OK)) or os.path.exists(
+            os.path.join(program, "ooenv")):
+        return soffice, env
+    env["LO_SAVE_LC_ALL"] = env.get("LC_ALL", "")
+    env["LC_ALL"] = "C"
+    env["SAL_ENABLE_FILE_LOCKING"] = "1"
+    # Only LibreOffice's own folder on the PATH.  On the first document it
+    # loads, LibreOffice readies GnuPG for signature checks by running
+    # gpgconf three times, found on the PATH: about 0.1 s of the first
+    # conversion, for signatures a conversion never checks.  Without the
+    # shell script nothing else is looked up on the PATH.
+    env["PATH"] = program
+    return oosplash, env
+
+
+def office_args(program: str, profile_url: str, pipe: str) -> list[str]:
+    """Return LibreOffice's command line: headless, on *profile_url*, accepting on *pipe*."""
+    return [program, "--headless", "--invisible", "--nocrashreport", "--nodefault",
+            "--nologo", "--nofirststartwizard", "--norestore",
+            f"-env:UserInstallation={profile_url}",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+
+
+#: Bytes a file URL's path keeps as they are (RFC 3986's unreserved, and "/").
+_URL_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
+
+
+def profile_url_of(folder: str) -> str:
+    """Return the URL of *folder*'s profile, as ``uno.systemPathToFileUrl`` would.
+
+    Percent-encoded here rather than by urllib.parse, whose import (it brings
+    ``re``) would cost LibreOffice's early start a fifth of this helper's
+    start-up.
+    """
+    path = os.fsencode(os.path.join(os.path.abspath(folder), "profile"))
+    return "file://" + "".join(chr(b) if b in _URL_SAFE else f"%{b:02X}" for b in path)
+
+
+def has_uno() -> bool:
+    """Say whether ``import uno`` would find a module, without importing importlib.util."""
+    return any(os.path.exists(os.path.join(entry or ".", name))
+               for entry in sys.path for name in ("uno.py", "uno"))
+
+
+def launch(argv: list[str]) -> Launched | None:
+    """Start LibreOffice for the ``--folder`` and ``--soffice`` in *argv*, or return ``None``.
+
+    ``None`` (arguments missing, no ``posix_spawn`` with ``setsid``, a failed
+    spawn) leaves the start to ``Helper.start``, which says what went wrong.
+    """
+    try:
+        folder = argv[argv.index("--folder") + 1]
+        soffice = argv[argv.index("--soffice") + 1]
+    except (ValueError, IndexError):
+        return None
+    # Before anything is created: LibreOffice's pipe sockets in /tmp take
+    # their permissions from the umask, so no other user may connect.
+    os.umask(0o077)
+    pipe = "perfdoc_" + os.urandom(16).hex()  # unguessable
+    profile_url = profile_url_of(folder)
+    program, env = office_program(soffice)
+    try:
+        # Its own session: the helper can kill soffice's whole group (oosplash
+        # and soffice.bin) with one signal, and nothing else with it.  Its
+        # stdin is /dev/null and its output goes to the log (fd 2): the
+        # protocol's pipes on fds 0 and 1 stay the helper's alone.
+        pid = os.posix_spawnp(program, office_args(program, profile_url, pipe), env,
+                              file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                                            (os.POSIX_SPAWN_DUP2, 2, 1)],
+                              setsid=True)
+    except (OSError, NotImplementedError, AttributeError):
+        return None
+    return Launched(Office(pid), pipe, profile_url)
+
+
+_LAUNCHED = launch(sys.argv[1:]) if __name__ == "__main__" and has_uno() else None
+
+import argparse  # noqa: E402 - after LibreOffice's start, on purpose (see above)
+import hashlib  # noqa: E402
+import importlib.util  # noqa: E402
+import queue  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import traceback  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
 
 # perfdoc puts its own package folder on PYTHONPATH: the framing is shared.
-from perfdoc.frames import Frame, read_frame, write_frame
+from perfdoc.frames import Frame, read_frame, write_frame  # noqa: E402
 
 if importlib.util.find_spec("uno") is None:
     # perfdoc starts this file with the likeliest Python without asking it
     # first (that costs a start of its own); this one has no uno, so perfdoc
     # tries the next.  uno itself is imported only once LibreOffice is
     # starting (see Helper.start): the import overlaps LibreOffice's start-up.
+    if _LAUNCHED is not None:  # has_uno was wrong: that LibreOffice goes too
+        os.killpg(_LAUNCHED.office.pid, signal.SIGKILL)
+        _LAUNCHED.office.wait(timeout=2)
     write_frame(sys.stdout.buffer, {"op": "failed", "no_uno": True,
                                     "error": "No module named 'uno'"})
     raise SystemExit(3)
@@ -206,37 +340,6 @@ def _pipe_converter(pipe: str) -> Any:
     return converter
 
 
-def office_program(soffice: str) -> tuple[str, dict[str, str]]:
-    """Return what to run for *soffice*, and its environment.
-
-    The ``soffice`` most distributions install is a shell script that sets
-    three variables and runs ``oosplash`` beside it, spending about 60 ms in
-    ``dirname``, ``sed`` and ``uname`` first.  When that is what *soffice* is,
-    ``oosplash`` is run directly with the same variables; anything else is run
-    as it is.
-    """
-    env = dict(os.environ)
-    script = Path(soffice).resolve()
-    oosplash = script.parent / "oosplash"
-    try:
-        is_script = script.read_bytes()[:2] == b"#!"
-    except OSError:
-        is_script = False
-    # A build with an ``ooenv`` beside it (a developer's build) sources it: leave those alone.
-    if not (is_script and os.access(oosplash, os.X_OK)) or (script.parent / "ooenv").exists():
-        return soffice, env
-    env["LO_SAVE_LC_ALL"] = env.get("LC_ALL", "")
-    env["LC_ALL"] = "C"
-    env["SAL_ENABLE_FILE_LOCKING"] = "1"
-    # Only LibreOffice's own folder on the PATH.  On the first document it
-    # loads, LibreOffice readies GnuPG for signature checks by running
-    # gpgconf three times, found on the PATH: about 0.1 s of the first
-    # conversion, for signatures a conversion never checks.  Without the
-    # shell script nothing else is looked up on the PATH.
-    env["PATH"] = str(script.parent)
-    return str(oosplash), env
-
-
 def group_pids(pgid: int) -> list[int]:
     """Return the processes of process group *pgid*."""
     pids = []
@@ -280,16 +383,19 @@ def unix_listeners(pids: list[int]) -> list[str]:
 class Helper:
     """One LibreOffice, its private folder, and the protocol on private file descriptors."""
 
-    def __init__(self, folder: Path, soffice: str, startup_timeout: float) -> None:
+    def __init__(self, folder: Path, soffice: str, startup_timeout: float,
+                 launched: Launched | None = None) -> None:
         self.folder = folder
         self.soffice = soffice
         self.startup_timeout = startup_timeout
         self.lock = threading.RLock()  # die() may run in a signal handler
         self.dying = False
-        self.office: subprocess.Popen[bytes] | None = None
-        self.pipe = "perfdoc_" + secrets.token_hex(16)  # unguessable
+        # LibreOffice, if ``launch`` started it already.
+        self.office: subprocess.Popen[bytes] | Office | None = (
+            launched.office if launched else None)
+        self.pipe = launched.pipe if launched else "perfdoc_" + secrets.token_hex(16)
         # What uno.systemPathToFileUrl gives, without importing uno yet.
-        profile_url = (folder / "profile").absolute().as_uri()
+        profile_url = launched.profile_url if launched else profile_url_of(str(folder))
         self.profile_url: str = profile_url
         # Every soffice also listens on /tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<md5
         # of the profile URL as UTF-16, each byte in unpadded hex>; named here
@@ -362,21 +468,18 @@ class Helper:
         os._exit(code)
 
     def start(self) -> Any:
-        """Start soffice in its own process group and connect to it through the pipe."""
-        accept = f"pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+        """Start soffice (unless ``launch`` did) and connect to it through the pipe."""
         with self.lock:
             if self.dying:
                 self.die(0)  # perfdoc is already gone
-            # Its own session: the helper can kill soffice's whole group (oosplash
-            # and soffice.bin) with one signal, and nothing else with it.
-            program, env = office_program(self.soffice)
-            self.office = subprocess.Popen(
-                [program, "--headless", "--invisible", "--nocrashreport", "--nodefault",
-                 "--nologo", "--nofirststartwizard", "--norestore",
-                 f"-env:UserInstallation={self.profile_url}", f"--accept={accept}"],
-                stdin=subprocess.DEVNULL, stdout=2, stderr=2, start_new_session=True,
-                cwd=self.folder / "work", env=env,
-            )
+            if self.office is None:
+                # As ``launch`` would: its own session, stdin /dev/null, output to the log.
+                program, env = office_program(self.soffice)
+                self.office = subprocess.Popen(
+                    office_args(program, self.profile_url, self.pipe),
+                    stdin=subprocess.DEVNULL, stdout=2, stderr=2, start_new_session=True,
+                    env=env,
+                )
         # LibreOffice is on its way; uno loads meanwhile.
         global uno
         import uno as uno_module
@@ -452,7 +555,7 @@ def main() -> None:
     # Before anything is created: LibreOffice's pipe sockets in /tmp take
     # their permissions from the umask, so no other user may connect.
     os.umask(0o077)
-    helper = Helper(Path(args.folder), args.soffice, args.startup_timeout)
+    helper = Helper(Path(args.folder), args.soffice, args.startup_timeout, _LAUNCHED)
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, lambda *_args: helper.die(1))
     threading.Thread(target=helper.watch, daemon=True).start()
