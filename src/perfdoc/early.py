@@ -121,12 +121,13 @@ def start_converters(folders: Sequence[Path], *, outdir: Path | None, fmt: str, 
     from perfdoc.errors import PerfdocError
     from perfdoc.fonts import prefetch
 
-    prefetch(fonts)
-
     pool = ConverterPool(jobs=min(count, jobs or os.cpu_count() or 1), fonts_dir=fonts)
     try:
         pool.__enter__()
     except PerfdocError:
         return None
     pool.prestart(pool.jobs)
+    # After the launch: six fontconfig processes starting at once would
+    # compete with the converter's helper for the CPU while it starts.
+    prefetch(fonts)
     return pool
