@@ -112,6 +112,60 @@ def test_libreoffice_starts_before_the_pipeline_is_imported(tmp_path) -> None:
     assert "loaded: []" in run.stdout, run.stdout + run.stderr
 
 
+@needs_libreoffice
+def test_the_index_is_updated_again_only_when_its_text_moved() -> None:
+    """The helper's 目录 update: once when only page numbers change, twice otherwise."""
+    from perfdoc.libreoffice import find_uno_python, unoserver_path
+
+    probe = """
+import runpy, sys
+helper = runpy.run_path(sys.argv[1], run_name="perfdoc_helper")
+
+class Index:
+    def __init__(self, texts):
+        self.texts, self.updates = list(texts), 0
+    def supportsService(self, name):
+        return False  # not a content index: nothing to unnumber
+    def getAnchor(self):
+        return self
+    def getString(self):
+        return self.texts[min(self.updates, len(self.texts) - 1)]
+    def update(self):
+        self.updates += 1
+
+class Document:
+    def __init__(self, index):
+        self.index, self.refreshes = index, 0
+    def refresh(self):
+        self.refreshes += 1
+    def getDocumentIndexes(self):
+        index = self.index
+        class Indexes:
+            def getCount(self):
+                return 1
+            def getByIndex(self, i):
+                return index
+        return Indexes()
+
+cases = {
+    # Cached entries without numbers, then numbered: nothing moved.
+    "numbers": ["一、总体\\t\\n二、分项\\t", "一、总体\\t1\\n二、分项\\t2"],
+    # An empty cached 目录 gains its lines: update again.
+    "lines": ["", "一、总体\\t1\\n二、分项\\t2", "一、总体\\t1\\n二、分项\\t3"],
+}
+for name, texts in cases.items():
+    index = Index(texts)
+    helper["_update_indexes"](Document(index), set())
+    print(name, index.updates)
+"""
+    python = find_uno_python()
+    assert python is not None
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((unoserver_path(), str(ROOT / "src")))}
+    run = subprocess.run([python, "-c", probe, str(ROOT / "src/perfdoc/data/uno_server.py")],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert run.stdout.split("\n")[:2] == ["numbers 1", "lines 2"], run.stdout + run.stderr
+
+
 # --------------------------------------------------------------------------- the profile
 
 
