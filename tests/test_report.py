@@ -172,6 +172,7 @@ def _perturb(ws: Path) -> None:
     text = re.sub(r"total: [0-9.]+\n  fiscal: [0-9.]+", "total: 0.12\n  fiscal: 0.12", text)
     first[2].write_text(text.replace("money_unit: 万元", "money_unit: 亿元"), encoding="utf-8")
     edit(first[3], "money_unit: 万元", "money_unit: 千元")  # no such money unit: listed apart
+    edit(ws / "u003" / "document.yaml", 'unit: "', 'unit: "=HYPERLINK(1)')  # and named "=…"
     edit(first[4], "  mar: 25\n  jun: 50\n  oct: 75", "  mar: 5\n  jun: 15\n  oct: 45")
     text = first[5].read_text(encoding="utf-8")
     total = Decimal(re.search(r"total: ([0-9.]+)", text).group(1))  # type: ignore[union-attr]
@@ -383,6 +384,10 @@ def test_the_workbook_carries_the_same_numbers(reports: Reports,
     # A name starting with "=" is text, never a formula Excel would compute.
     names = [c for c in projects["C"] if str(c.value).startswith("=SUM(1,2)")]
     assert len(names) == 1 and names[0].data_type == "s"
+    # So is a unit's name, in 汇总's list of projects whose money unit is unknown too.
+    units = [c for row in wb["汇总"].iter_rows() for c in row
+             if str(c.value).startswith("=HYPERLINK(1)")]
+    assert len(units) == 1 and units[0].data_type == "s"
 
 
 def expected_project(expected: dict[str, Expected], file: str) -> Any:

@@ -130,7 +130,9 @@ def render_xlsx(report: Report) -> bytes:
         at = summary.max_row + 2
         summary.cell(row=at, column=1, value="金额单位无法识别的项目").style = "表头"
         for i, (u, p) in enumerate(uncounted, start=1):
-            summary.cell(row=at + i, column=1, value=f"{u.unit}：{p.name}")
+            named = summary.cell(row=at + i, column=1, value=f"{u.unit}：{p.name}")
+            # A unit's name comes from its YAML: "=…" is text, never a formula.
+            named.data_type = "s"
             summary.cell(row=at + i, column=2, value=f"{p.total:f} {p.money_unit}")
     # The findings per rule, as the page's table of rules.
     names = rule_names()
