@@ -108,6 +108,7 @@ def build_all(
     opts: BuildOptions,
     on_done: Callable[[DocResult], None] | None = None,
     pool: ConverterPool | None = None,
+    keep_pool: bool = False,
 ) -> BuildReport:
     """Build (or with ``check_only`` compare) every document in *folders*.
 
@@ -120,6 +121,8 @@ def build_all(
     *pool* is converters started before this call (``early.start_converters``,
     or ``watch``'s warm ones); the caller stops them.  Without it, converters
     are started here on the first document that needs one, and stopped here.
+    Either way they are told to start stopping once the last document is
+    past its conversion, unless *keep_pool* (``watch`` keeps them warm).
     """
     started = time.monotonic()
     results: list[DocResult] = []
@@ -157,10 +160,26 @@ def build_all(
         # for Python between two documents.
         workers += 1
 
+    unconverted = len(named)
+
+    def converted() -> None:
+        # The last document past its conversion: the converters' cleaning
+        # (about 0.05 s) can overlap its writes.
+        nonlocal unconverted
+        with lock:
+            unconverted -= 1
+            last = unconverted == 0
+        if last and pool is not None and not keep_pool:
+            pool.release()
+
     def work(folder: Path, pool: ConverterPool | None) -> None:
         if cancelled.is_set():
             return
-        report(build_document(folder, named[folder], opts, pool, cancelled))
+        once = _Once(converted)
+        try:
+            report(build_document(folder, named[folder], opts, pool, cancelled, once))
+        finally:
+            once()
         # A rendered document leaves reference cycles (python-docx parts and
         # their package) that hold megabytes of lxml trees the cyclic collector
         # does not count; collect them now so memory stays flat over a batch.
@@ -206,10 +225,24 @@ def build_all(
 # --------------------------------------------------------------------------- one document
 
 
+class _Once:
+    """Call a function the first time this is called, and never again."""
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        self._call: Callable[[], None] | None = call
+
+    def __call__(self) -> None:
+        call, self._call = self._call, None
+        if call is not None:
+            call()
+
+
 def build_document(folder: Path, planned: Planned, opts: BuildOptions,
-                   pool: ConverterPool | None, cancelled: threading.Event) -> DocResult:
+                   pool: ConverterPool | None, cancelled: threading.Event,
+                   converted: Callable[[], None] = lambda: None) -> DocResult:
     """Take one document from load to write; any failure becomes its result.
 
+    *converted* is called once the document needs no converter any more.
     A bug in one document's build is reported as that document's internal
     error (exit 4), and a batch goes on with the others.
     """
@@ -245,6 +278,7 @@ def build_document(folder: Path, planned: Planned, opts: BuildOptions,
                 render_with, _numbering(job, pool),
                 lambda docx: pool.convert(docx, label=label, pdfa=opts.pdfa),
                 lambda tops: continued_rows(job.doc, tops), guess=_recorded_tops(job))
+            converted()
             meta = job.doc.meta
             # Stage: make the PDF reproducible (fixed dates, content-derived ID).
             files[job.outputs.pdf] = reproducible_pdf(

@@ -96,7 +96,7 @@ def watch(folders: Sequence[Path], opts: BuildOptions, *,
     with pool if pool is not None else contextlib.nullcontext():
         if pool is not None:
             pool.prestart(1)  # starts while the first document loads
-        on_round(build_all(folders, opts, pool=pool))
+        on_round(build_all(folders, opts, pool=pool, keep_pool=True))
         # Later rounds are incremental: an unchanged document is skipped.
         later = replace(opts, force=False)
         on_watching()
@@ -106,4 +106,4 @@ def watch(folders: Sequence[Path], opts: BuildOptions, *,
                 stop_event=stop, raise_interrupt=True):
             todo = affected({Path(p).resolve() for _change, p in changes}, folders)
             if todo:
-                on_round(build_all(todo, later, pool=pool))
+                on_round(build_all(todo, later, pool=pool, keep_pool=True))
