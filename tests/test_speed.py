@@ -166,6 +166,50 @@ for name, texts in cases.items():
     assert run.stdout.split("\n")[:2] == ["numbers 1", "lines 2"], run.stdout + run.stderr
 
 
+def test_converter_folders_go_to_memory_unless_tmpdir_is_set(tmp_path, monkeypatch) -> None:
+    from perfdoc import convert
+
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    convert.converter_root.cache_clear()
+    try:
+        assert convert.converter_root() == str(run)
+        # The user's TMPDIR wins; a folder that cannot be written is passed over.
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        convert.converter_root.cache_clear()
+        assert convert.converter_root() is None
+        monkeypatch.delenv("TMPDIR")
+        run.chmod(0o500)
+        convert.converter_root.cache_clear()
+        assert convert.converter_root() != str(run) or os.geteuid() == 0
+    finally:
+        run.chmod(0o700)
+        convert.converter_root.cache_clear()
+
+
+@needs_libreoffice
+def test_a_converter_in_the_runtime_folder_leaves_nothing_there(example, tmp_path,
+                                                                monkeypatch) -> None:
+    from perfdoc import convert
+
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    convert.converter_root.cache_clear()
+    try:
+        with convert.ConverterPool() as pool:
+            assert pool.convert(docx_of(example), label="x").startswith(b"%PDF")
+            folders = list(run.glob("perfdoc-lo-*"))
+            assert len(folders) == 1 and folders[0].stat().st_mode & 0o777 == 0o700
+        # (LibreOffice's own dconf folder may appear there, as for any program.)
+        assert list(run.glob("perfdoc-lo-*")) == []
+    finally:
+        convert.converter_root.cache_clear()
+
+
 # --------------------------------------------------------------------------- the profile
 
 
