@@ -769,6 +769,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     # The interpreter's last collection walks every object the pipeline's
     # libraries made (pydantic's schemas, lxml proxies): about 0.15 s, a fifth
     # of a .docx build, spent only to free memory the OS takes back anyway.
-    # Frozen objects are skipped by it; finalizers and atexit still run.
-    gc.freeze()
+    # Frozen objects are skipped by it; finalizers and atexit still run.  Only
+    # when run as the program (no *argv*): a caller in the same process, such
+    # as the tests, keeps a collector that can still free what was made.
+    if argv is None:
+        gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)
