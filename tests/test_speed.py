@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -166,7 +167,9 @@ for name, texts in cases.items():
     assert run.stdout.split("\n")[:2] == ["numbers 1", "lines 2"], run.stdout + run.stderr
 
 
-def test_converter_folders_go_to_memory_unless_tmpdir_is_set(tmp_path, monkeypatch) -> None:
+@pytest.fixture
+def runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private $XDG_RUNTIME_DIR and no TMPDIR: where converters' folders then go."""
     from perfdoc import convert
 
     run = tmp_path / "run"
@@ -174,40 +177,40 @@ def test_converter_folders_go_to_memory_unless_tmpdir_is_set(tmp_path, monkeypat
     monkeypatch.delenv("TMPDIR", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
     convert.converter_root.cache_clear()
-    try:
-        assert convert.converter_root() == str(run)
-        # The user's TMPDIR wins; a folder that cannot be written is passed over.
-        monkeypatch.setenv("TMPDIR", str(tmp_path))
-        convert.converter_root.cache_clear()
-        assert convert.converter_root() is None
-        monkeypatch.delenv("TMPDIR")
-        run.chmod(0o500)
-        convert.converter_root.cache_clear()
-        assert convert.converter_root() != str(run) or os.geteuid() == 0
-    finally:
-        run.chmod(0o700)
-        convert.converter_root.cache_clear()
+    yield run
+    run.chmod(0o700)
+    convert.converter_root.cache_clear()
+
+
+def test_converter_folders_go_to_memory_unless_tmpdir_is_set(runtime_folder, tmp_path,
+                                                             monkeypatch) -> None:
+    from perfdoc import convert
+
+    assert convert.converter_root() == str(runtime_folder)
+    # The user's TMPDIR wins; a folder that cannot be written is passed over.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    convert.converter_root.cache_clear()
+    assert convert.converter_root() is None
+    monkeypatch.delenv("TMPDIR")
+    runtime_folder.chmod(0o500)
+    convert.converter_root.cache_clear()
+    assert convert.converter_root() != str(runtime_folder) or os.geteuid() == 0
+    # So is one that does not exist (this holds for root too).
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "missing"))
+    convert.converter_root.cache_clear()
+    assert convert.converter_root() != str(tmp_path / "missing")
 
 
 @needs_libreoffice
-def test_a_converter_in_the_runtime_folder_leaves_nothing_there(example, tmp_path,
-                                                                monkeypatch) -> None:
+def test_a_converter_in_the_runtime_folder_leaves_nothing_there(example, runtime_folder) -> None:
     from perfdoc import convert
 
-    run = tmp_path / "run"
-    run.mkdir(mode=0o700)
-    monkeypatch.delenv("TMPDIR", raising=False)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
-    convert.converter_root.cache_clear()
-    try:
-        with convert.ConverterPool() as pool:
-            assert pool.convert(docx_of(example), label="x").startswith(b"%PDF")
-            folders = list(run.glob("perfdoc-lo-*"))
-            assert len(folders) == 1 and folders[0].stat().st_mode & 0o777 == 0o700
-        # (LibreOffice's own dconf folder may appear there, as for any program.)
-        assert list(run.glob("perfdoc-lo-*")) == []
-    finally:
-        convert.converter_root.cache_clear()
+    with convert.ConverterPool() as pool:
+        assert pool.convert(docx_of(example), label="x").startswith(b"%PDF")
+        folders = list(runtime_folder.glob("perfdoc-lo-*"))
+        assert len(folders) == 1 and folders[0].stat().st_mode & 0o777 == 0o700
+    # (LibreOffice's own dconf folder may appear there, as for any program.)
+    assert list(runtime_folder.glob("perfdoc-lo-*")) == []
 
 
 # --------------------------------------------------------------------------- the profile
