@@ -21,13 +21,13 @@ This module imports nothing heavy: it runs before pydantic and the models are.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from perfdoc.layout import source_files
+from perfdoc.outputs import read_stamp
 
 if TYPE_CHECKING:
     from perfdoc.convert import ConverterPool
@@ -55,11 +55,8 @@ def _stamps(outdir: Path) -> list[dict[str, Any]]:
     except OSError:
         return []
     for path in paths:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict):
+        data = read_stamp(path)
+        if data:
             data["_at"] = path.parent
             found.append(data)
     return found
