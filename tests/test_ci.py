@@ -7,6 +7,8 @@ import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,6 +27,29 @@ def test_pre_commit_hooks_run_on_the_repository(cli, monkeypatch) -> None:
         assert cli(*args).code == 0, hook["id"]
 
 
+def _runner(tmp_path: Path, workflow: dict[str, Any]) -> tuple[Path, dict[str, str]]:
+    """Give a workflow's steps what a runner has: a fresh venv, sudo, the workflow's env.
+
+    Returns the venv and the environment: no PERFDOC_ variable of this
+    session, perfdoc installed from this checkout (PERFDOC_SOURCE).
+    """
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    # The runner has sudo; as root here it is a pass-through.
+    (shim / "sudo").write_text('#!/bin/sh\nexec "$@"\n')
+    (shim / "sudo").chmod(0o755)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PERFDOC_", "VIRTUAL_ENV"))},
+        **{k: str(v) for k, v in workflow["env"].items()},
+        "PERFDOC_SOURCE": str(ROOT),
+        "PATH": f"{venv / 'bin'}:{shim}:{os.environ['PATH']}",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    return venv, env
+
+
 @needs_libreoffice
 @pytest.mark.libreoffice
 def test_workflow_shell_steps_run_locally(tmp_path) -> None:
@@ -38,22 +63,9 @@ def test_workflow_shell_steps_run_locally(tmp_path) -> None:
     steps = [s["run"] for s in workflow["jobs"]["documents"]["steps"] if "run" in s]
     assert len(steps) == 4
 
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    # The runner has sudo; as root here it is a pass-through.
-    (shim / "sudo").write_text('#!/bin/sh\nexec "$@"\n')
-    (shim / "sudo").chmod(0o755)
+    venv, env = _runner(tmp_path, workflow)
     repo = tmp_path / "docs-repo"
     shutil.copytree(EXAMPLE, repo / "sanjia_2024", ignore=shutil.ignore_patterns("build"))
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PERFDOC_", "VIRTUAL_ENV"))},
-        **{k: str(v) for k, v in workflow["env"].items()},
-        "PERFDOC_SOURCE": str(ROOT),
-        "PATH": f"{venv / 'bin'}:{shim}:{os.environ['PATH']}",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-    }
     outputs = []
     for script in steps:
         done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=repo, env=env,
@@ -222,22 +234,9 @@ def test_sharded_workflow_shell_steps_run_locally(tmp_path) -> None:
     from tests.test_shard import PROVINCE, make_province
 
     workflow = _sharded_workflow()
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    # The runner has sudo; as root here it is a pass-through.
-    (shim / "sudo").write_text('#!/bin/sh\nexec "$@"\n')
-    (shim / "sudo").chmod(0o755)
+    _venv, env = _runner(tmp_path, workflow)
+    env["PERFDOC_LANG"] = "en"
     source = make_province(tmp_path / "source")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PERFDOC_", "VIRTUAL_ENV"))},
-        **{k: str(v) for k, v in workflow["env"].items()},
-        "PERFDOC_SOURCE": str(ROOT),
-        "PERFDOC_LANG": "en",
-        "PATH": f"{venv / 'bin'}:{shim}:{os.environ['PATH']}",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-    }
 
     def steps(job: str) -> list[dict]:
         return [s for s in workflow["jobs"][job]["steps"] if "run" in s]
