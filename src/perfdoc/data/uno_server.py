@@ -222,6 +222,9 @@ uno: Any = None  # the module, once imported by Helper.start
 
 _DROP = {"TokenPageNumber", "TokenTabStop"}
 
+#: The export filter for each output the helper makes.
+EXPORT_FILTERS = {"pdf": "writer_pdf_Export", "docx": "MS Word 2007 XML"}
+
 
 class _Desktop:
     """LibreOffice's Desktop as unoserver's converter sees it: every load is hidden.
@@ -335,7 +338,14 @@ def _pipe_converter(pipe: str) -> Any:
     converter.type_service = converter.service.createInstanceWithContext(
         "com.sun.star.document.TypeDetection", converter.context)
     converter.temp_dir = None
-    converter._export_filters = None
+    # unoserver checks the export filter it is given against every export
+    # filter LibreOffice has, which it lists over UNO on the first
+    # conversion: a round trip per filter, 50-100 ms of every build's one
+    # conversion.  The helper only ever exports with these two, so the list
+    # it checks against is just them, read by name.
+    converter._export_filters = [
+        {p.Name: p.Value for p in converter.filter_service.getByName(name)}
+        for name in EXPORT_FILTERS.values()]
     converter._import_filters = None
     return converter
 
@@ -528,8 +538,7 @@ class Helper:
                 converter.desktop.update = to == "pdf"
                 converter.desktop.unnumbered = {int(n) for n in header.get("unnumbered", [])}
                 converter.convert(inpath=str(src), outpath=str(pdf), convert_to=to,
-                                  filtername=("writer_pdf_Export" if to == "pdf"
-                                              else "MS Word 2007 XML"),
+                                  filtername=EXPORT_FILTERS[to],
                                   filter_options=list(header.get("options", [])),
                                   update_index=False)  # done by _Desktop on load
                 answer = ({"ok": True}, pdf.read_bytes())
