@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdoc import loprofile
+from perfdoc import loprofile, spawn
 from perfdoc.early import likely_stale
 from perfdoc.watch import affected
 from tests.conftest import EXAMPLE, ROOT, edit, needs_libreoffice
@@ -113,6 +113,139 @@ def test_libreoffice_starts_before_the_pipeline_is_imported(tmp_path) -> None:
     assert "loaded: []" in run.stdout, run.stdout + run.stderr
 
 
+def test_the_early_reading_knows_builds_options() -> None:
+    """``early`` reads ``build``'s command line without click: it must know every option."""
+    import click
+
+    from perfdoc import early
+    from perfdoc.cli import cli as group
+
+    declared = {name: not param.is_flag for param in group.commands["build"].params
+                if isinstance(param, click.Option) for name in param.opts}
+    assert declared == early.BUILD_OPTIONS
+    shared = {name: not param.is_flag for param in group.params
+              if isinstance(param, click.Option) and param.expose_value for name in param.opts}
+    assert shared == early.GLOBAL_OPTIONS
+
+
+def _asked(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[object, ...]:
+    """What ``perfdoc ARGV`` asks ``start_converters`` for, as click read the line."""
+    from perfdoc import cli
+
+    asked: list[tuple[object, ...]] = []
+
+    def spy(folders, *, outdir, fmt, force, jobs, fonts):
+        asked.append((tuple(folders), outdir, fmt, force, jobs, fonts))
+        raise KeyboardInterrupt  # the build itself is not the point
+
+    monkeypatch.setattr(cli, "start_converters", spy)
+    with pytest.raises(SystemExit):
+        cli.main(argv)
+    assert len(asked) == 1, argv
+    return asked[0]
+
+
+def test_the_early_reading_agrees_with_click(tmp_path, monkeypatch) -> None:
+    from perfdoc import early
+
+    out, fonts = str(tmp_path / "out"), tmp_path / "fonts"
+    fonts.mkdir()
+    ex, examples = str(EXAMPLE), str(EXAMPLE.parent)
+    for argv in (
+        ["build", ex, "--force", "-o", out],
+        ["--lang", "en", "build", ex, "-j", "2", "--format", "pdf", "-o", out],
+        ["build", f"--output={out}", f"{ex}/document.yaml", "--fonts", str(fonts), "--debug",
+         "--skip-rules", "--template", f"{ex}/document.yaml"],
+        ["build", examples, "--jobs=1", "--pdfa", "--enable", "x", "--min-level", "error", "-q",
+         "-o", out, "--lang=zh"],
+        ["build", "-o", out, "--", ex],
+    ):
+        assert early._request(argv) == _asked(argv, monkeypatch), argv
+
+
+def test_the_early_reading_starts_nothing_it_is_unsure_of(tmp_path) -> None:
+    from perfdoc import early
+
+    ex = str(EXAMPLE)
+    for argv in (
+        ["build", ex, "--check"], ["build", ex, "--converter", "localhost:2003"],
+        ["build", ex, "--shard", "1/2"], ["build", ex, "--format", "docx"], ["check", ex],
+        ["build", f"-o{tmp_path}", ex], ["build", ex, "--help"], ["--force", "build", ex],
+        ["build", str(tmp_path / "missing")], ["build", str(tmp_path)], ["build", ex, "-j", "0"],
+        ["build", ex, "-o"], ["build", ex, "--forc"], ["build", ex, "--force=yes"],
+        ["build", ex, "-j=2"], ["build", ex, "-o", str(EXAMPLE / "document.yaml")],
+    ):
+        assert early._request(argv) is None, argv
+
+
+class _Started:
+    """Stands for a helper ``early.run`` started: only its discarding is watched."""
+
+    def __init__(self) -> None:
+        self.discarded = False
+
+    def discard(self) -> None:
+        self.discarded = True
+
+
+def test_early_helpers_go_to_their_own_build_only(monkeypatch) -> None:
+    from perfdoc import early
+
+    asked = ((EXAMPLE,), None, "all", True, None, None)
+    mine, other = _Started(), _Started()
+    monkeypatch.setattr(early, "_early", (asked, [mine]))
+    assert early._claim(asked) == [mine] and not mine.discarded
+    monkeypatch.setattr(early, "_early", (asked, [other]))
+    assert early._claim((*asked[:3], False, *asked[4:])) == [] and other.discarded
+    assert early._early is None
+
+
+_CONSOLE_PROBE = """
+import subprocess, sys
+helpers = []
+popen = subprocess.Popen.__init__
+def spy(self, args, *rest, **kwargs):
+    if any(str(a).endswith("uno_server.py") for a in args):
+        helpers.append(sorted(m for m in ("click", "pydantic", "perfdoc.cli") if m in sys.modules))
+    popen(self, args, *rest, **kwargs)
+subprocess.Popen.__init__ = spy
+import atexit
+atexit.register(lambda: print("helpers:", helpers, flush=True))
+sys.argv = ["perfdoc", *sys.argv[1:]]
+from perfdoc.early import run
+run()
+"""
+
+
+def _console(*args: object, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """Run the console script's code on ARGS, with converter folders under *tmp*."""
+    tmp.mkdir(exist_ok=True)
+    return subprocess.run([sys.executable, "-c", _CONSOLE_PROBE, *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "TMPDIR": str(tmp)})
+
+
+@needs_libreoffice
+def test_the_console_script_starts_libreoffice_before_click(tmp_path) -> None:
+    out = tmp_path / "out"
+    run = _console("build", EXAMPLE, "--force", "-o", out, tmp=tmp_path / "tmp")
+    assert run.returncode == 0, run.stderr
+    # One helper, started before click, and adopted: the build started no other.
+    assert "helpers: [[]]" in run.stdout, run.stdout + run.stderr
+    assert (out / f"{STEM}.pdf").read_bytes().startswith(b"%PDF")
+    assert list((tmp_path / "tmp").glob("perfdoc-lo-*")) == []
+
+
+@needs_libreoffice
+def test_a_line_click_refuses_stops_the_early_converter(tmp_path) -> None:
+    run = _console("build", EXAMPLE, "--force", "-o", tmp_path / "out", "--min-level", "loud",
+                   tmp=tmp_path / "tmp")
+    assert run.returncode == 2, run.stderr
+    assert "helpers: [[]]" in run.stdout, run.stdout + run.stderr  # it did start early
+    assert list((tmp_path / "tmp").glob("perfdoc-lo-*")) == []
+    assert not (tmp_path / "out").exists()
+
+
 @needs_libreoffice
 def test_the_index_is_updated_again_only_when_its_text_moved() -> None:
     """The helper's 目录 update: once when only page numbers change, twice otherwise."""
@@ -170,35 +303,31 @@ for name, texts in cases.items():
 @pytest.fixture
 def runtime_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private $XDG_RUNTIME_DIR and no TMPDIR: where converters' folders then go."""
-    from perfdoc import convert
-
     run = tmp_path / "run"
     run.mkdir(mode=0o700)
     monkeypatch.delenv("TMPDIR", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
-    convert.converter_root.cache_clear()
+    spawn.converter_root.cache_clear()
     yield run
     run.chmod(0o700)
-    convert.converter_root.cache_clear()
+    spawn.converter_root.cache_clear()
 
 
 def test_converter_folders_go_to_memory_unless_tmpdir_is_set(runtime_folder, tmp_path,
                                                              monkeypatch) -> None:
-    from perfdoc import convert
-
-    assert convert.converter_root() == str(runtime_folder)
+    assert spawn.converter_root() == str(runtime_folder)
     # The user's TMPDIR wins; a folder that cannot be written is passed over.
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    convert.converter_root.cache_clear()
-    assert convert.converter_root() is None
+    spawn.converter_root.cache_clear()
+    assert spawn.converter_root() is None
     monkeypatch.delenv("TMPDIR")
     runtime_folder.chmod(0o500)
-    convert.converter_root.cache_clear()
-    assert convert.converter_root() != str(runtime_folder) or os.geteuid() == 0
+    spawn.converter_root.cache_clear()
+    assert spawn.converter_root() != str(runtime_folder) or os.geteuid() == 0
     # So is one that does not exist (this holds for root too).
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "missing"))
-    convert.converter_root.cache_clear()
-    assert convert.converter_root() != str(tmp_path / "missing")
+    spawn.converter_root.cache_clear()
+    assert spawn.converter_root() != str(tmp_path / "missing")
 
 
 @needs_libreoffice

@@ -1,3 +1,3 @@
-from perfdoc.cli import main
+from perfdoc.early import run
 
-main()
+run()

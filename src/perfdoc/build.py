@@ -44,7 +44,8 @@ from perfdoc.errors import (
     PerfdocError,
 )
 from perfdoc.i18n import _
-from perfdoc.outputs import file_sha256, read_stamp, sha256, stamp_bytes, write_together
+from perfdoc.layout import read_stamp
+from perfdoc.outputs import file_sha256, sha256, stamp_bytes, write_together
 from perfdoc.paginate import (
     OnePass,
     PageNumbering,

@@ -12,7 +12,7 @@ replace let any local user have the build user's files converted (so read).
 Its LibreOffice accepts UNO on a randomly named pipe made under ``umask 077``,
 never on TCP, where a UNO bridge is full control of LibreOffice.  Each
 converter keeps everything (profile, ``TMPDIR``, documents, fonts.conf) in one
-``perfdoc-lo-*`` folder, in memory where it can (see ``converter_root``).
+``perfdoc-lo-*`` folder, in memory where it can (see ``spawn.converter_root``).
 When the helper's stdin ends, because ``stop`` closed it or perfdoc died (even
 by ``kill -9``), it kills soffice's process group, removes the folder and
 LibreOffice's sockets in /tmp, and exits; ``stop`` does that itself should the
@@ -32,72 +32,32 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import as_file, files
 from pathlib import Path
 from queue import Queue
 from typing import TypeVar
 
-from perfdoc import loprofile
 from perfdoc.errors import ConversionError, EnvironmentProblem
 from perfdoc.fonts import fontconfig_text
 from perfdoc.frames import Frame, read_frame, write_frame
 from perfdoc.i18n import _
-from perfdoc.libreoffice import (
-    find_soffice,
-    libreoffice_identity,
-    missing,
-    uno_python_candidates,
-    unoserver_path,
+from perfdoc.libreoffice import find_soffice, missing, uno_python_candidates
+from perfdoc.spawn import (
+    STARTUP_TIMEOUT,
+    STOP_GRACE,
+    Launch,
+    give_profile,
+    make_folder,
+    start_helper,
 )
 
-PROFILE_PREFIX = "perfdoc-lo-"
-STARTUP_TIMEOUT = 90.0
-STOP_GRACE = 2.0  # how long ``stop`` lets the helper clean up before killing it
 CONNECT_TIMEOUT = 5.0  # how long ``--converter HOST:PORT`` may take to accept
 #: The 目录 levels listed without page numbers: level 1 holds the two parts.
 UNNUMBERED_TOC_LEVELS = (1,)
 
 T = TypeVar("T")
-#: How much room a memory file system must have left to hold converters' folders.
-RAM_FOLDER_ROOM = 512 * 1024 * 1024
-
-
-@cache
-def converter_root() -> str | None:
-    """Return the folder converters' private folders go in; ``None`` for tempfile's choice.
-
-    A converter's folder takes LibreOffice's profile, its temporary files and
-    the documents in conversion: small files written, and removed with the
-    converter.  On this machine's disk (ext4 mounted with ``discard``) the
-    removal alone took 25-35 ms, and builds were 0.04-0.2 s slower than with
-    the folder on a memory file system.  So, unless the
-    user named a ``TMPDIR``, the folder goes to ``$XDG_RUNTIME_DIR`` (the
-    user's own, 0700) or ``/dev/shm`` when either is a writable folder with
-    room to spare; ``mkdtemp`` makes it private (0700) in either.
-    """
-    if os.environ.get("TMPDIR"):
-        return None
-    for candidate in (os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"):
-        if not candidate or not os.path.isdir(candidate) or not os.access(
-                candidate, os.W_OK | os.X_OK):
-            continue
-        try:
-            info = os.statvfs(candidate)
-        except OSError:
-            continue
-        if info.f_bavail * info.f_frsize >= RAM_FOLDER_ROOM:
-            return candidate
-    return None
-
-
-def _perfdoc_path() -> str:
-    """Return the folder holding the perfdoc package: the helper imports perfdoc.frames."""
-    return str(Path(__file__).resolve().parent.parent)
 
 
 def _within(seconds: float, work: Callable[[], T]) -> tuple[bool, T | None, BaseException | None]:
@@ -195,19 +155,12 @@ class Converter:
             if self.closed.is_set():
                 # The build is being stopped: never start a LibreOffice after that.
                 raise ConversionError(_("the converters were stopped"))
-            self.folder = folder = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX,
-                                                         dir=converter_root()))
-            for sub in ("tmp", "work"):
-                (folder / sub).mkdir(mode=0o700)
-            (folder / "fonts.conf").write_text(self.fonts_conf, encoding="utf-8")
-            path = os.pathsep.join((unoserver_path(), _perfdoc_path()))
-            env = {**os.environ, "PYTHONPATH": path, "SAL_USE_VCLPLUGIN": "svp",
-                   "FONTCONFIG_FILE": str(folder / "fonts.conf"),
-                   "TMPDIR": str(folder / "tmp")}  # so LibreOffice's lu*.tmp land there
+            self.folder, env = make_folder(self.fonts_conf)
+            folder = self.folder
             soffice = find_soffice() or "soffice"
         # Outside the lock: the first start may spend a second making the
         # template, and ``stop`` must not wait for that.
-        made = self._profile(soffice, env)
+        made = give_profile(folder, soffice, env, template=self.helper is None)
         with self._state:
             if self.closed.is_set() or not made:
                 # Stopped meanwhile (``stop`` may have removed the folder too).
@@ -215,19 +168,19 @@ class Converter:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise ConversionError(_("the converters were stopped") if self.closed.is_set()
                                       else _("cannot make the converter's private folder"))
-            with as_file(files("perfdoc") / "data" / "uno_server.py") as script, \
-                    open(folder / "helper.log", "wb") as log:
-                # A new session: a Ctrl-C meant for perfdoc does not reach the
-                # helper, which must outlive perfdoc just long enough to clean up.
-                self.process = subprocess.Popen(
-                    [python, str(self.helper or script), "--folder", str(folder),
-                     "--soffice", soffice,
-                     "--startup-timeout", str(STARTUP_TIMEOUT)],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
-                    start_new_session=True, cwd=folder,
-                )
+            self.process = start_helper(python, self.helper, folder, soffice, env)
         self.conversions = 0
         return python
+
+    def adopt(self, started: Launch) -> str:
+        """Take over a helper ``early.run`` started before this converter existed; as ``launch``."""
+        with self._state:
+            if not self.closed.is_set():
+                self.folder, self.process = started.folder, started.process
+                self.conversions = 0
+                return started.python
+        started.discard()
+        raise ConversionError(_("the converters were stopped"))
 
     def ready(self, python: str) -> bool:
         """Wait for the helper *launch* started to say ready; ``False`` if *python* has no uno.
@@ -257,21 +210,6 @@ class Converter:
                 s=int(STARTUP_TIMEOUT)))
         raise ConversionError(_("the converter exited while starting: {detail}").format(
             detail=detail))
-
-    def _profile(self, soffice: str, env: dict[str, str]) -> bool:
-        """Give the converter its profile: a copy of the private template, else empty."""
-        folder = self.folder
-        if folder is None:
-            return False
-        found = None if self.helper is not None else loprofile.template(
-            soffice, libreoffice_identity(), env)
-        if found is not None and loprofile.copy_into(found, folder / "profile"):
-            return True
-        try:
-            (folder / "profile").mkdir(mode=0o700)
-        except OSError:
-            return False
-        return True
 
     def close_input(self) -> None:
         """Close the helper's stdin: at that end of file it cleans up and exits."""
@@ -534,14 +472,23 @@ class ConverterPool:
                     tuple(a.strip() for a in self.address.split(",") if a.strip()), self.warn)
             return self._remote
 
-    def prestart(self, count: int) -> None:
+    def prestart(self, count: int, launched: Sequence[Launch] = ()) -> None:
         """Start up to *count* converters now, in the background, before any document is ready.
 
         LibreOffice takes over a second to start; started while perfdoc still
         imports, loads, checks and renders, that second is mostly hidden.  A
         converter whose start fails is handed out anyway: its first conversion
-        starts it again and reports why it cannot.
+        starts it again and reports why it cannot.  The helpers in *launched*
+        (started by ``early.run``) are adopted first; any left over are stopped.
         """
+        waiting = list(launched)
+        try:
+            self._prestart(count, waiting)
+        finally:
+            for started in waiting:
+                started.discard()
+
+    def _prestart(self, count: int, waiting: list[Launch]) -> None:
         if self.address:
             return
         for _i in range(count):
@@ -552,7 +499,7 @@ class ConverterPool:
 
             # Launched here, waited for on a thread (see Converter.launch).
             try:
-                python: str | None = conv.launch()
+                python: str | None = conv.adopt(waiting.pop(0)) if waiting else conv.launch()
             except Exception:  # noqa: BLE001 - its first conversion says why
                 python = None
 

@@ -12,7 +12,7 @@ import click
 
 from perfdoc.fonts import FONT_NAMES, resolve_fonts, template_fonts, unmapped_fonts
 from perfdoc.i18n import _
-from perfdoc.libreoffice import APT_PACKAGES, find_soffice, find_uno_python, libreoffice_version
+from perfdoc.libreoffice import apt_packages, find_soffice, find_uno_python, libreoffice_version
 
 
 def run_doctor(template: tuple[bytes, str] | None = None, fonts_dir: Path | None = None) -> int:
@@ -42,7 +42,7 @@ def run_doctor(template: tuple[bytes, str] | None = None, fonts_dir: Path | None
                 err=True)
     if not ok:
         click.echo(_("missing: install with `perfdoc doctor --install` (Debian or Ubuntu: "
-                     "{packages})").format(packages=APT_PACKAGES), err=True)
+                     "{packages})").format(packages=apt_packages()), err=True)
         return 3
     return 0
 

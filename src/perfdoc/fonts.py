@@ -15,7 +15,6 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from html import escape
 from importlib.resources import as_file, files
@@ -83,6 +82,10 @@ def _resolve_fonts(fonts_dir: Path | None, names: tuple[str, ...]) -> dict[str, 
         except (OSError, subprocess.TimeoutExpired):
             return None
         return done.stdout.strip() or None
+
+    # Imported here: fontconfig_text runs before the pipeline is imported
+    # (see ``spawn``), and concurrent.futures brings logging with it.
+    from concurrent.futures import ThreadPoolExecutor
 
     # One fc-match per name, all at once: each spends most of its 0.1 s
     # loading fontconfig's caches, which the others need not wait for.

@@ -7,8 +7,10 @@ converters, does not pay for importing pydantic and the models.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 CONFIG_FILE = "perfdoc.toml"  # marks a workspace's root
 DOCUMENT_FILE = "document.yaml"
@@ -56,3 +58,12 @@ def workspace_root(start: Path) -> Path | None:
         if (folder / CONFIG_FILE).is_file():
             return folder
     return None
+
+
+def read_stamp(path: Path) -> dict[str, Any]:
+    """Return a build stamp's data, or an empty dict when it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

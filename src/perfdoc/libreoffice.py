@@ -14,21 +14,34 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from perfdoc.errors import EnvironmentProblem
-from perfdoc.i18n import Whole, _
-from perfdoc.resources import system_packages
+if TYPE_CHECKING:
+    from perfdoc.errors import EnvironmentProblem
+    from perfdoc.i18n import Whole
 
-#: What to install on Debian or Ubuntu (data/system-packages.txt); messages name it.
-APT_PACKAGES = Whole(" ".join(system_packages("run")))
+# The look-ups below run before perfdoc's pipeline is imported (see
+# ``spawn``), so this module imports nothing of perfdoc's at its top: the
+# messages' modules (click, gettext) load only when a message is made.
+
+
+def apt_packages() -> Whole:
+    """Return what to install on Debian or Ubuntu (data/system-packages.txt); messages name it."""
+    from perfdoc.i18n import Whole
+    from perfdoc.resources import system_packages
+
+    return Whole(" ".join(system_packages("run")))
 
 
 def missing(what: str) -> EnvironmentProblem:
     """Return the environment error for *what* is missing, naming what to install."""
+    from perfdoc.errors import EnvironmentProblem
+    from perfdoc.i18n import _
+
     return EnvironmentProblem(
         _("{what}. Install it with `perfdoc doctor --install` (Debian or Ubuntu: "
           "{packages}); `--format docx` builds the .docx without LibreOffice.").format(
-            what=what, packages=APT_PACKAGES
+            what=what, packages=apt_packages()
         )
     )
 

@@ -96,15 +96,6 @@ def input_hash(parts: Iterable[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def read_stamp(path: Path) -> dict[str, Any]:
-    """Return the stamp's data, or an empty dict when it is missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def write_together(files: Mapping[Path, bytes]) -> None:
     """Replace several files together: all temp files first, then the renames.
 

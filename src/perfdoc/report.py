@@ -46,8 +46,9 @@ from perfdoc.check import (
 from perfdoc.document import Document, Project
 from perfdoc.errors import UsageError
 from perfdoc.i18n import _
+from perfdoc.layout import read_stamp
 from perfdoc.model import DocumentFile
-from perfdoc.outputs import file_sha256, read_stamp, source_date_epoch, write_together
+from perfdoc.outputs import file_sha256, source_date_epoch, write_together
 from perfdoc.problems import Level, Problem, display_path, sort_problems
 from perfdoc.validate import validate_file
 from perfdoc.values import ParsedValue, money_in_wan
