@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -373,6 +374,43 @@ def test_the_template_profile_is_made_once_and_private(cache_home, tmp_path) -> 
     copy = tmp_path / "profile"
     assert loprofile.copy_into(made, copy)
     assert copy.stat().st_mode & 0o777 == 0o700
+
+
+@needs_libreoffice
+def test_a_converter_on_the_template_skips_the_graphics_self_test(cache_home, tmp_path) -> None:
+    """The template records the version, so LibreOffice does not test its drawing again."""
+    from perfdoc.libreoffice import find_soffice, libreoffice_identity, libreoffice_version
+
+    soffice, identity = find_soffice(), libreoffice_identity()
+    assert soffice and identity
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    made = loprofile.template(soffice, identity, env)
+    assert made is not None
+    found = re.search(r"(\d+)\.(\d+)", libreoffice_version() or "")
+    assert found is not None
+    major_minor = f"{found[1]}.{found[2]}"
+    settings = (made / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert f'"ooSetupLastVersion" oor:op="fuse"><value>{major_minor}</value>' in settings
+    # The self-test writes its log at each run: a start on a copy leaves it alone.
+    assert (made / "user" / "GraphicsRenderTests.log").is_file()
+    text = tmp_path / "blank.txt"
+    text.write_text("perfdoc\n", encoding="utf-8")
+    for name, profile in (("template", tmp_path / "copy"), ("bare", tmp_path / "bare")):
+        if name == "template":
+            assert loprofile.copy_into(made, profile)
+        else:  # the same profile without the recorded version: the test runs again
+            assert loprofile.copy_into(made, profile)
+            xcu = profile / "user" / "registrymodifications.xcu"
+            xcu.write_text(xcu.read_text(encoding="utf-8").replace(">" + major_minor + "<",
+                                                                   ">0.0<"), encoding="utf-8")
+        (profile / "user" / "GraphicsRenderTests.log").write_bytes(b"")
+        done = subprocess.run(
+            [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+             "--convert-to", "pdf", "--outdir", str(tmp_path / name), str(text)],
+            capture_output=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        ran = (profile / "user" / "GraphicsRenderTests.log").read_bytes()
+        assert (ran == b"") == (name == "template"), name
 
 
 def _fake_template(cache_home: Path) -> Path:
