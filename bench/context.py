@@ -7,6 +7,7 @@ workspaces (``--only single``) does not pay for them.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ class Context:
     docx_outputs: dict[str, Path] = field(default_factory=dict)
     _batches: list[Batch] | None = None
     _profile: Path | None = None
+    _recorded: Path | None = None
 
     def batches(self) -> list[Batch]:
         """The example, then one synthetic workspace per size (written on first call)."""
@@ -73,6 +75,26 @@ class Context:
                      str(next(out.glob("*.docx")))], env=soffice_env(), timeout=self.timeout)
             self._profile = profile
         return self._profile
+
+    def soffice_profile_recorded(self) -> Path:
+        """A copy of the shared profile that records its LibreOffice version, as perfdoc's does.
+
+        A profile only a headless soffice has used never records the version,
+        so LibreOffice runs its graphics self-test (over a second here) at
+        every start; a profile a desktop user has opened LibreOffice with
+        records it and skips the test.  soffice on this copy is the engine
+        alone, with no start-up work perfdoc's converters skip.
+        """
+        from perfdoc.loprofile import record_version
+
+        if self._recorded is None:
+            target = WORK / "soffice-profile-recorded"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(self.soffice_profile(), target, symlinks=True)
+            if not record_version(target / "user" / "registrymodifications.xcu"):
+                raise RuntimeError("cannot record the LibreOffice version in the soffice profile")
+            self._recorded = target
+        return self._recorded
 
 
 def generate(sizes: Sequence[int], seed: int) -> list[Batch]:

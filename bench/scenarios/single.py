@@ -41,6 +41,11 @@ METHOD = [
     ".docx that build wrote, with perfdoc's fonts.conf via FONTCONFIG_FILE. After one untimed "
     "run of each, measured in interleaved pairs (perfdoc, soffice, perfdoc, …); medians of "
     "the pairs, and perfdoc/soffice = the ratio of the medians.",
+    "- **single, engine alone** (information): each pair also times the same soffice command on "
+    "a copy of that profile which records its LibreOffice version, as a profile a desktop user "
+    "has opened does. Without it LibreOffice runs its graphics self-test at every start "
+    "(about 1.3 s here); perfdoc's converters skip it, so this is the soffice that does no "
+    "more start-up work than perfdoc's.",
 ]
 
 
@@ -52,10 +57,15 @@ class Pairs:
     is_target: bool
     perfdoc: Result = field(default_factory=lambda: Result(expected=2))  # .docx + .pdf
     soffice: Result = field(default_factory=lambda: Result(expected=1))
+    engine: Result = field(default_factory=lambda: Result(expected=1))  # version recorded
 
     @property
     def measured(self) -> bool:
-        return bool(self.perfdoc.samples and self.soffice.samples)
+        return bool(self.perfdoc.samples and self.soffice.samples and self.engine.samples)
+
+    @property
+    def engine_ratio(self) -> float:
+        return self.perfdoc.wall_s / self.engine.wall_s
 
     @property
     def ratio(self) -> float:
@@ -71,7 +81,8 @@ def _outputs(out: Path) -> int:
     return len(list(out.glob("*.docx"))) + len(list(out.glob("*.pdf")))
 
 
-def measure_pairs(ctx: Context, folder: Path, profile: Path, is_target: bool) -> Pairs:
+def measure_pairs(ctx: Context, folder: Path, profile: Path, recorded: Path,
+                  is_target: bool) -> Pairs:
     """Warm both up once, untimed, then time ``ctx.pairs`` interleaved pairs."""
     res = Pairs(folder.name, is_target)
     base = fresh(WORK / "out" / f"single-{folder.name}")
@@ -92,6 +103,11 @@ def measure_pairs(ctx: Context, folder: Path, profile: Path, is_target: bool) ->
                "--convert-to", "pdf", "--outdir", str(out_s), str(source / docx[0].name)]
     fresh(out_s)
     measure(convert, env=soffice_env(), timeout=ctx.timeout)
+    out_e = base / "engine"
+    engine = [ctx.soffice, "--headless", f"-env:UserInstallation={recorded.as_uri()}",
+              "--convert-to", "pdf", "--outdir", str(out_e), str(source / docx[0].name)]
+    fresh(out_e)
+    measure(engine, env=soffice_env(), timeout=ctx.timeout)
     passes: Counter[str] = Counter()
     made_p, made_s = [], []
     for i in range(ctx.pairs):
@@ -105,15 +121,31 @@ def measure_pairs(ctx: Context, folder: Path, profile: Path, is_target: bool) ->
             convert, env=soffice_env(), timeout=ctx.timeout,
             log=logs / f"single-{folder.name}-soffice{i + 1}.log"))
         made_s.append(len(list(out_s.glob("*.pdf"))))
+        fresh(out_e)
+        res.engine.samples.append(measure(
+            engine, env=soffice_env(), timeout=ctx.timeout,
+            log=logs / f"single-{folder.name}-engine{i + 1}.log"))
+        res.engine.outputs = len(list(out_e.glob("*.pdf")))
         print(f"  pair {i + 1}: perfdoc {fmt_s(res.perfdoc.samples[-1].wall_s)}, "
-              f"soffice {fmt_s(res.soffice.samples[-1].wall_s)}", flush=True)
+              f"soffice {fmt_s(res.soffice.samples[-1].wall_s)}, "
+              f"engine alone {fmt_s(res.engine.samples[-1].wall_s)}", flush=True)
     res.perfdoc.outputs, res.soffice.outputs = min(made_p), min(made_s)
     res.perfdoc.passes = dict(sorted(passes.items()))  # builds by LibreOffice passes
     res.perfdoc.toc_filled, res.perfdoc.toc_checked = count_toc(sorted(out_p.glob("*.pdf")))
     res.soffice.toc_filled, res.soffice.toc_checked = count_toc(sorted(out_s.glob("*.pdf")))
     check_ok(res.perfdoc, "perfdoc build")
     check_ok(res.soffice, "soffice --convert-to pdf")
+    check_ok(res.engine, "soffice --convert-to pdf (version recorded)")
     return res
+
+
+def _engine_target(p: Pairs) -> Target:
+    name = (f"single document ({p.label}): `perfdoc build` / soffice on a profile that "
+            "records its version (the engine alone)")
+    if not (p.measured and p.perfdoc.ok and p.engine.ok):
+        return Target(name, "not measured (failed)", INFORMATION, "—")
+    return Target(name, f"{fmt_s(p.perfdoc.wall_s)} / {fmt_s(p.engine.wall_s)} = "
+                  f"{p.engine_ratio:.2f}×", INFORMATION, "—")
 
 
 def _target(p: Pairs) -> Target:
@@ -130,37 +162,43 @@ def _target(p: Pairs) -> Target:
 
 
 def run(ctx: Context) -> Outcome:
-    profile = ctx.soffice_profile()
+    profile, recorded = ctx.soffice_profile(), ctx.soffice_profile_recorded()
     measured: list[Pairs] = []
     for name, is_target in DOCUMENTS:
         print(f"[single {name}] {ctx.pairs} pairs: perfdoc build, soffice --convert-to pdf",
               flush=True)
-        measured.append(measure_pairs(ctx, EXAMPLES / name, profile, is_target))
+        measured.append(measure_pairs(ctx, EXAMPLES / name, profile, recorded, is_target))
     rows = []
     for p in measured:
         if not p.measured:
-            rows.append([p.label, "0", ok_text(p.perfdoc, "—"), *[""] * 6])
+            rows.append([p.label, "0", ok_text(p.perfdoc, "—"), *[""] * 8])
             continue
         ratios = p.pair_ratios
         rows.append([p.label, str(len(ratios)), ok_text(p.perfdoc, fmt_s(p.perfdoc.wall_s)),
                      passes_text(p.perfdoc.passes), toc_text(p.perfdoc),
                      ok_text(p.soffice, fmt_s(p.soffice.wall_s)), toc_text(p.soffice),
-                     f"{p.ratio:.2f}×", f"{min(ratios):.2f}–{max(ratios):.2f}×"])
+                     f"{p.ratio:.2f}×", f"{min(ratios):.2f}–{max(ratios):.2f}×",
+                     ok_text(p.engine, fmt_s(p.engine.wall_s)), f"{p.engine_ratio:.2f}×"])
     header = ("document", "pairs", "perfdoc build (median)", "builds × passes", "目录 filled",
-              "soffice (median)", "目录 filled", "perfdoc/soffice", "per pair")
+              "soffice (median)", "目录 filled", "perfdoc/soffice", "per pair",
+              "soffice, version recorded (median)", "perfdoc/that")
     notes = [f"single {p.label} {name} failed: {r.note}"
-             for p in measured for name, r in (("perfdoc", p.perfdoc), ("soffice", p.soffice))
+             for p in measured for name, r in (("perfdoc", p.perfdoc), ("soffice", p.soffice),
+                                               ("soffice, version recorded", p.engine))
              if not r.ok]
     return Outcome(
         method=METHOD,
         sections=[Section("Single document: perfdoc build vs soffice --convert-to pdf",
                           table(header, rows))],
-        targets=[_target(p) for p in measured],
+        targets=[*(_target(p) for p in measured), *(_engine_target(p) for p in measured
+                                                     if p.is_target)],
         notes=notes,
         raw={"single": [{"label": p.label, "target": p.is_target,
                          "pairs": len(p.soffice.samples),
                          "perfdoc": p.perfdoc.summary(), "soffice": p.soffice.summary(),
+                         "soffice_version_recorded": p.engine.summary(),
                          "ratio": p.ratio if p.measured else None,
+                         "engine_ratio": p.engine_ratio if p.measured else None,
                          "pair_ratios": p.pair_ratios if p.measured else []}
                         for p in measured]},
         failed=bool(notes),
