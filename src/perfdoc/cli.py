@@ -32,7 +32,7 @@ from perfdoc.i18n import (
     set_language,
     unknown_language_warning,
 )
-from perfdoc.layout import DOCUMENT_FILE, MAX_TIMEOUT, find_documents
+from perfdoc.layout import DOCUMENT_FILE, MAX_TIMEOUT, find_documents, folder_argument
 from perfdoc.problems import (
     Level,
     Problem,
@@ -95,10 +95,8 @@ def _document_folders(dirs: Sequence[str]) -> tuple[list[Path], list[Problem]]:
     folders: list[Path] = []
     problems: list[Problem] = []
     for d in dirs or (".",):
-        path = Path(d)
-        if path.name == DOCUMENT_FILE and path.is_file():
-            path = path.parent  # ``perfdoc check sanjia/document.yaml`` means the folder
-        elif not path.is_dir():
+        path = folder_argument(d)
+        if path is None:
             raise _wrong_kind(d, _("a document folder"))
         found = find_documents(path)
         if not found:

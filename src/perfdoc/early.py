@@ -33,7 +33,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfdoc.layout import DOCUMENT_FILE, MAX_TIMEOUT, find_documents, read_stamp, source_files
+from perfdoc.layout import (
+    MAX_TIMEOUT,
+    find_documents,
+    folder_argument,
+    read_stamp,
+    source_files,
+)
 
 if TYPE_CHECKING:
     from perfdoc.convert import ConverterPool
@@ -202,10 +208,8 @@ def _request(argv: Sequence[str]) -> Request | None:
             return None
     folders: list[Path] = []
     for d in dirs or (".",):
-        path = Path(d)
-        if path.name == DOCUMENT_FILE and path.is_file():
-            path = path.parent
-        elif not path.is_dir():
+        path = folder_argument(d)
+        if path is None:
             return None
         found = find_documents(path)
         if not found:

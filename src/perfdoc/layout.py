@@ -39,6 +39,17 @@ def source_files(folder: Path) -> list[Path]:
     return [folder / DOCUMENT_FILE, folder / GOALS_FILE, *project_files(folder)]
 
 
+def folder_argument(arg: str) -> Path | None:
+    """Return the folder a DIR argument names, or ``None`` when it names no folder.
+
+    ``perfdoc check sanjia/document.yaml`` means the document's folder.
+    """
+    path = Path(arg)
+    if path.name == DOCUMENT_FILE and path.is_file():
+        return path.parent
+    return path if path.is_dir() else None
+
+
 def find_documents(path: Path) -> list[Path]:
     """Return the document folders at or below *path*, in name order."""
     if (path / DOCUMENT_FILE).is_file():
