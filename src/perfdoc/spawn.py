@@ -1,11 +1,12 @@
 """Starting a converter's helper: the part of stage 6 that runs before the pipeline is imported.
 
-LibreOffice's start (about 1.5 s) is the longest step of a one-document
-build, and every tenth of a second before it begins is a tenth on the build.
-So the console script starts the converters before it imports click,
-pydantic or the models (``early.run``), and this module, with everything it
-imports, stays light: the standard library, ``loprofile`` and
-``libreoffice``'s look-ups.  ``convert.Converter`` starts its helpers with
+LibreOffice's start (about half a second here once its per-start self-test
+is skipped, see ``loprofile``; 1.5 s before) runs beside perfdoc's own
+imports, load and render, and every tenth of a second before it begins can
+be a tenth on the build.  So the console script starts the converters
+before it imports click, pydantic or the models (``early.run``), and this
+module, with everything it imports, stays light: the standard library,
+``loprofile`` and ``libreoffice``'s look-ups.  ``convert.Converter`` starts its helpers with
 the same functions, so a converter started early and one started on demand
 are made alike.
 """
@@ -68,9 +69,13 @@ def perfdoc_path() -> str:
 def make_folder(fonts_conf: str) -> tuple[Path, dict[str, str]]:
     """Make a converter's private folder; return it and its helper's environment."""
     folder = Path(tempfile.mkdtemp(prefix=PROFILE_PREFIX, dir=converter_root()))
-    for sub in ("tmp", "work"):
-        (folder / sub).mkdir(mode=0o700)
-    (folder / "fonts.conf").write_text(fonts_conf, encoding="utf-8")
+    try:
+        for sub in ("tmp", "work"):
+            (folder / sub).mkdir(mode=0o700)
+        (folder / "fonts.conf").write_text(fonts_conf, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)  # a full disk leaves no half-made folder
+        raise
     path = os.pathsep.join((unoserver_path(), perfdoc_path()))
     env = {**os.environ, "PYTHONPATH": path, "SAL_USE_VCLPLUGIN": "svp",
            "FONTCONFIG_FILE": str(folder / "fonts.conf"),
