@@ -125,23 +125,33 @@ def read_docx(data: bytes) -> tuple[list[Block], dict[str, str]]:
 
 
 class _Styles(StyleSheet):
-    """Bold and numbering that paragraphs and runs inherit from their styles."""
+    """Bold and numbering that paragraphs and runs inherit from their styles.
+
+    A draft has a few dozen styles and thousands of paragraphs and runs, so
+    each style's answer is worked out once (the chain walk was 14,000 calls
+    for a 20-project draft).
+    """
+
+    def __init__(self, root: Any) -> None:
+        super().__init__(root)
+        self._bold: dict[str | None, bool | None] = {}
+        self._numbering: dict[str | None, tuple[str, str] | None] = {}
 
     def bold(self, style_id: str | None) -> bool | None:
         """Return whether *style_id* (or a style it is based on) sets bold, if it says."""
-        for style in self.chain(style_id):
-            b = style.find(f"{W}rPr/{W}b")
-            if b is not None:
-                return _on(b)
-        return None
+        if style_id not in self._bold:
+            self._bold[style_id] = next(
+                (_on(b) for style in self.chain(style_id)
+                 if (b := style.find(f"{W}rPr/{W}b")) is not None), None)
+        return self._bold[style_id]
 
     def numbering(self, style_id: str | None) -> tuple[str, str] | None:
         """Return the (numId, ilvl) a paragraph style numbers its paragraphs with."""
-        for style in self.chain(style_id):
-            num = style.find(f"{W}pPr/{W}numPr")
-            if num is not None:
-                return _num_pr(num)
-        return None
+        if style_id not in self._numbering:
+            self._numbering[style_id] = next(
+                (_num_pr(num) for style in self.chain(style_id)
+                 if (num := style.find(f"{W}pPr/{W}numPr")) is not None), None)
+        return self._numbering[style_id]
 
 
 def _on(element: Any) -> bool:
