@@ -243,6 +243,13 @@ def run() -> None:
         _discard_early()
 
 
+def _wanted(folders: Sequence[Path], outdir: Path | None, fmt: str, force: bool,
+            jobs: int | None) -> int:
+    """Return how many converters a build of *folders* will likely use."""
+    count = len(folders) if force else len(likely_stale(folders, outdir, fmt))
+    return min(count, jobs or os.cpu_count() or 1)
+
+
 def _launch(request: Request, launched: list[Launch]) -> None:
     """Start the helpers *request*'s build will likely need into *launched*.
 
@@ -250,8 +257,7 @@ def _launch(request: Request, launched: list[Launch]) -> None:
     so that one failing leaves the others to be adopted or stopped.
     """
     folders, outdir, fmt, force, jobs, fonts = request
-    count = len(folders) if force else len(likely_stale(folders, outdir, fmt))
-    count = min(count, jobs or os.cpu_count() or 1)
+    count = _wanted(folders, outdir, fmt, force, jobs)
     if count == 0:
         return
     from perfdoc.fonts import fontconfig_text
@@ -297,20 +303,19 @@ def start_converters(folders: Sequence[Path], *, outdir: Path | None, fmt: str, 
     the build then says so in its usual words.  Helpers ``run`` started for
     this same build are adopted instead of started again.
     """
+    # Helpers started early were counted by ``_wanted`` for this same request
+    # (a .docx build or no folders never starts any): no second look at the stamps.
     launched = _claim((tuple(folders), outdir, fmt, force, jobs, fonts))
     if fmt == "docx" or not folders:
-        for started in launched:
-            started.discard()
         return None
-    count = len(folders) if force else len(likely_stale(folders, outdir, fmt))
-    if count == 0 and not launched:
+    count = len(launched) or _wanted(folders, outdir, fmt, force, jobs)
+    if count == 0:
         return None
     from perfdoc.convert import ConverterPool
     from perfdoc.errors import PerfdocError
     from perfdoc.fonts import prefetch
 
-    pool = ConverterPool(jobs=min(max(count, len(launched)), jobs or os.cpu_count() or 1),
-                         fonts_dir=fonts)
+    pool = ConverterPool(jobs=count, fonts_dir=fonts)
     try:
         pool.__enter__()
     except PerfdocError:
