@@ -353,15 +353,22 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@needs_libreoffice
-def test_the_template_profile_is_made_once_and_private(cache_home, tmp_path) -> None:
-    from perfdoc.libreoffice import find_soffice, libreoffice_version
+@pytest.fixture
+def made_template(cache_home: Path, tmp_path: Path) -> tuple[str, str, dict[str, str], Path]:
+    """The real template, made in a private cache: (soffice, identity, env, template)."""
+    from perfdoc.libreoffice import find_soffice, libreoffice_identity
 
-    soffice, version = find_soffice(), libreoffice_version()
-    assert soffice and version
+    soffice, identity = find_soffice(), libreoffice_identity()
+    assert soffice and identity
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    made = loprofile.template(soffice, version, env)
+    made = loprofile.template(soffice, identity, env)
     assert made is not None and made.parent == cache_home / "perfdoc"
+    return soffice, identity, env, made
+
+
+@needs_libreoffice
+def test_the_template_profile_is_made_once_and_private(made_template, tmp_path) -> None:
+    soffice, identity, env, made = made_template
     assert (made / "user" / "registrymodifications.xcu").is_file()
     for path in [made, *made.rglob("*")]:
         if path.is_dir() and not path.is_symlink():
@@ -369,7 +376,7 @@ def test_the_template_profile_is_made_once_and_private(cache_home, tmp_path) -> 
     # Nothing half-made is left beside it, and a second call reuses it.
     assert [p.name for p in made.parent.iterdir()] == [made.name]
     stamp = (made / "user" / "registrymodifications.xcu").stat().st_mtime_ns
-    assert loprofile.template(soffice, version, env) == made
+    assert loprofile.template(soffice, identity, env) == made
     assert (made / "user" / "registrymodifications.xcu").stat().st_mtime_ns == stamp
     copy = tmp_path / "profile"
     assert loprofile.copy_into(made, copy)
@@ -377,15 +384,12 @@ def test_the_template_profile_is_made_once_and_private(cache_home, tmp_path) -> 
 
 
 @needs_libreoffice
-def test_a_converter_on_the_template_skips_the_graphics_self_test(cache_home, tmp_path) -> None:
+def test_a_converter_on_the_template_skips_the_graphics_self_test(made_template,
+                                                                   tmp_path) -> None:
     """The template records the version, so LibreOffice does not test its drawing again."""
-    from perfdoc.libreoffice import find_soffice, libreoffice_identity, libreoffice_version
+    from perfdoc.libreoffice import libreoffice_version
 
-    soffice, identity = find_soffice(), libreoffice_identity()
-    assert soffice and identity
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    made = loprofile.template(soffice, identity, env)
-    assert made is not None
+    soffice, _identity, env, made = made_template
     found = re.search(r"(\d+)\.(\d+)", libreoffice_version() or "")
     assert found is not None
     major_minor = f"{found[1]}.{found[2]}"
@@ -396,10 +400,8 @@ def test_a_converter_on_the_template_skips_the_graphics_self_test(cache_home, tm
     text = tmp_path / "blank.txt"
     text.write_text("perfdoc\n", encoding="utf-8")
     for name, profile in (("template", tmp_path / "copy"), ("bare", tmp_path / "bare")):
-        if name == "template":
-            assert loprofile.copy_into(made, profile)
-        else:  # the same profile without the recorded version: the test runs again
-            assert loprofile.copy_into(made, profile)
+        assert loprofile.copy_into(made, profile)
+        if name == "bare":  # the same profile without the recorded version: the test runs again
             xcu = profile / "user" / "registrymodifications.xcu"
             xcu.write_text(xcu.read_text(encoding="utf-8").replace(">" + major_minor + "<",
                                                                    ">0.0<"), encoding="utf-8")
