@@ -66,6 +66,26 @@ def test_prediction_with_a_shared_output_folder(cli, tmp_path) -> None:
     assert likely_stale(moved, tmp_path / "new" / "out", "docx") == moved[1:]
 
 
+def test_a_stamp_someone_else_wrote_only_means_stale(cli, example) -> None:
+    """The early start reads stamps before anything is validated: a bad one is a miss."""
+    from perfdoc import early
+
+    assert cli("build", example, "--format", "docx").code == 0
+    stamp = next((example / "build").glob(early.STAMP_GLOB))
+    good = stamp.read_text(encoding="utf-8")
+    assert likely_stale([example], None, "docx") == []
+    for text in ("{not json", "[1, 2]", '{"folder": 7, "sources": "x", "sha256": []}',
+                 '{"folder": "../../../../etc", "sources": {}, "sha256": {}}',
+                 '{"folder": ".", "sources": {"../document.yaml": "0"}, "sha256": {}}',
+                 "\u0000" * 10_000, '{"a": ' * 5_000 + "1" + "}" * 5_000):
+        stamp.write_text(text, encoding="utf-8")
+        assert likely_stale([example], None, "docx") == [example], text[:40]
+        argv = ["build", str(example), "--format", "pdf"]
+        assert early._request(argv) is not None  # the reading is unaffected
+    stamp.write_text(good, encoding="utf-8")
+    assert likely_stale([example], None, "docx") == []
+
+
 @needs_libreoffice
 def test_an_unchanged_rebuild_starts_no_libreoffice(cli, example, monkeypatch) -> None:
     assert cli("build", example).code == 0

@@ -75,6 +75,6 @@ def read_stamp(path: Path) -> dict[str, Any]:
     """Return a build stamp's data, or an empty dict when it is missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # deep nesting: json gives up, so do we
         return {}
     return data if isinstance(data, dict) else {}
