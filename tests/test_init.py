@@ -326,6 +326,18 @@ def test_settings_with_comments_are_left_alone(cli: Callable[..., Run], tmp_path
     assert "yaml.schemas" in json.loads("{" + snippet + "}")
 
 
+def test_settings_nested_too_deep_are_left_alone(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """A settings.json nested past what json can read is reported, not a crash."""
+    settings_file = tmp_path / ".vscode" / "settings.json"
+    settings_file.parent.mkdir()
+    text = '{"a": ' * 5_000 + "1" + "}" * 5_000
+    settings_file.write_text(text, encoding="utf-8")
+    run = cli("init", tmp_path / "doc")
+    assert run.code == 0, run.err
+    assert settings_file.read_text(encoding="utf-8") == text
+    assert "settings.json" in run.err
+
+
 def test_settings_it_cannot_merge_are_left_alone(cli: Callable[..., Run], tmp_path: Path) -> None:
     settings_file = tmp_path / ".vscode" / "settings.json"
     settings_file.parent.mkdir()

@@ -329,7 +329,8 @@ def vscode_settings(root: Path) -> SettingsOutcome:
         return SettingsOutcome(path, SettingsStatus.CREATED)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: nested deeper than the json module reads.
         return SettingsOutcome(path, SettingsStatus.LEFT_ALONE,
                                _("it is not plain JSON ({error})").format(error=str(exc)))
     if not isinstance(data, dict):
